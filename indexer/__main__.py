@@ -1,0 +1,58 @@
+"""Command line: ``python -m indexer [PATH ...] [--index DIR]`` and ``python -m indexer --dump paragraphs``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from indexer.build import NoDocuments, build_index
+from indexer.generation import IndexNotFound, published_generation
+
+DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
+DEFAULT_CORPUS = Path(os.environ.get("KAZSEARCH_CORPUS", "corpus"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m indexer", description="Index reports for kazsearch.")
+    parser.add_argument("paths", nargs="*", type=Path, help=f"files or folders to index (default: {DEFAULT_CORPUS}/)")
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"index folder (default: {DEFAULT_INDEX})")
+    parser.add_argument("--dump", choices=["paragraphs"], help="print the published generation as JSON lines")
+    parser.add_argument("--force", action="store_true", help="rebuild even if the corpus is unchanged")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    if args.dump:
+        try:
+            generation = published_generation(args.index)
+        except IndexNotFound as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        for record in generation.read_paragraphs():
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return 0
+
+    paths = args.paths or [DEFAULT_CORPUS]
+    try:
+        report = build_index(paths, args.index, force=args.force, progress=not args.quiet)
+    except NoDocuments as error:
+        print(f"error: {error}; the published index, if any, is unchanged", file=sys.stderr)
+        return 1
+    for problem in report.skipped:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if report.up_to_date:
+        print(f"index {args.index}/{report.generation} is up to date ({report.documents} documents, "
+              f"{report.paragraphs} paragraphs); use --force to rebuild")
+        return 0
+    langs = ", ".join(f"{lang} {n}" for lang, n in sorted(report.paragraphs_by_lang.items()))
+    print(f"indexed {report.documents} documents, {report.paragraphs} paragraphs ({langs}) "
+          f"in {report.seconds:.1f} s → {args.index}/{report.generation}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Text analysis shared by the indexer and the query side.
+
+Every word goes through the same steps whether it comes from a report or from a query, so that the forms
+stored in the keyword index and the forms looked up at search time always agree:
+
+- ``normalise``: NFC, soft hyphens out, Latin look-alikes inside Cyrillic words mapped to Cyrillic, lower case,
+  ``ё`` → ``е``;
+- ``tokenize``: normalised words and numbers with their character offsets (letters and digits glued together, as in
+  ``УПК69`` or ``COVID-1975``, are split, so a glued footnote number does not hide the word);
+- ``russian_lemmas``: every distinct pymorphy3 normal form of a word (homonyms included), cached;
+- ``kazakh_stem`` (in :mod:`indexer.kazakh_stemmer`): suffix stripping with vowel harmony.
+
+Bump ``ANALYSIS_VERSION`` whenever a change here alters the forms produced: the manifest records it and the
+search side refuses an index analysed differently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterator, NamedTuple
+
+import pymorphy3
+
+from indexer.kazakh_stemmer import kazakh_stem
+
+ANALYSIS_VERSION = 1
+
+KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+
+# Latin letters that look like Cyrillic ones, as PDF extraction and careless typing mix them in.
+_LOOKALIKES = str.maketrans(
+    {
+        "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "I": "І", "K": "К", "M": "М", "O": "О", "P": "Р",
+        "T": "Т", "X": "Х", "Y": "У", "a": "а", "c": "с", "e": "е", "i": "і", "k": "к", "o": "о", "p": "р",
+        "x": "х", "y": "у",
+    }
+)
+_MIXED_WORD = re.compile(r"\w*[a-zA-Z]\w*")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_TOKEN = re.compile(r"(?:[^\W\d_]|\u00ad)+|\d+")
+
+
+class Token(NamedTuple):
+    text: str
+    start: int
+    end: int
+
+
+def _fix_mixed_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word.translate(_LOOKALIKES) if _CYRILLIC.search(word) else word
+
+
+def normalise(text: str) -> str:
+    """The canonical form of a text for matching: same length rules for index and query."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    text = _MIXED_WORD.sub(_fix_mixed_word, text)
+    return text.lower().replace("ё", "е")
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """Normalised words and numbers of an NFC text, with their offsets in that text (for highlighting)."""
+    for match in _TOKEN.finditer(text):
+        yield Token(normalise(match.group(0)), match.start(), match.end())
+
+
+def is_kazakh_word(word: str) -> bool:
+    return any(ch in KAZAKH_LETTERS for ch in word)
+
+
+_morph: pymorphy3.MorphAnalyzer | None = None
+
+
+def _analyzer() -> pymorphy3.MorphAnalyzer:
+    global _morph
+    if _morph is None:
+        _morph = pymorphy3.MorphAnalyzer()
+    return _morph
+
+
+def is_known_russian_word(word: str) -> bool:
+    """Whether pymorphy3's dictionary has this lower-case word (not just a guess)."""
+    return _analyzer().word_is_known(word)
+
+
+# Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections, pronouns.
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
+_MIN_PARSE_SCORE = 0.01
+
+
+@lru_cache(maxsize=500_000)
+def russian_lemmas(word: str) -> tuple[str, ...]:
+    """Distinct normal forms of a normalised Russian word, most likely first (``нашли`` → найти, наслать)."""
+    if not _CYRILLIC.search(word):
+        return (word,)
+    parses = _analyzer().parse(word)
+    lemmas: list[str] = []
+    for i, parse in enumerate(parses):
+        if i and parse.score < _MIN_PARSE_SCORE:
+            continue
+        lemma = parse.normal_form.replace("ё", "е")
+        if lemma not in lemmas:
+            lemmas.append(lemma)
+    return tuple(lemmas)
+
+
+@lru_cache(maxsize=100_000)
+def is_russian_stopword(word: str) -> bool:
+    if not _CYRILLIC.search(word):
+        return False
+    return _analyzer().parse(word)[0].tag.POS in _FUNCTION_POS
+
+
+# Kazakh function words: conjunctions, postpositions and particles that carry no topic.
+KAZAKH_STOPWORDS = frozenset(
+    "және мен бен пен да де та те ал бірақ немесе не әрі бойынша үшін туралы арқылы сияқты кезінде "
+    "қатысты сондай ақ бұл осы ол сол мұндай оның олар біз сіз мен қандай қанша қалай кім не неше ма ме ба "
+    "бе па пе ғой ғана тек әр барлық".split()
+)
+
+
+def is_stopword(word: str) -> bool:
+    return word in KAZAKH_STOPWORDS or is_russian_stopword(word)
+
+
+def analyse_word(word: str, lang: str) -> tuple[str, ...]:
+    """Index forms of a normalised word in a text of language ``lang``: Kazakh stems or Russian lemmas."""
+    if word.isdigit():
+        return (word,)
+    if lang == "kk":
+        return (kazakh_stem(word),)
+    return russian_lemmas(word)

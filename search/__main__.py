@@ -1,0 +1,80 @@
+"""Command line: ``python -m search "query"`` and ``python -m search --batch FILE.jsonl``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from indexer.generation import IndexNotFound
+from search.engine import MODES, SearchEngine, SearchError
+
+DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
+
+
+def _plain(html: str) -> str:
+    """A snippet for the terminal: marks shown as [brackets]."""
+    return re.sub(r"</?mark>", lambda m: "]" if m.group(0)[1] == "/" else "[", html).replace("&quot;", '"').replace(
+        "&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _print_readable(response: dict) -> None:
+    print(f"{response['total']} paragraphs match {response['query']!r} ({response['took_ms']:.0f} ms)")
+    for rank, result in enumerate(response["results"], start=1):
+        number = f"para. {result['label']}" if result["label"] else f"¶{result['ordinal']}"
+        section = f" · {result['section']}" if result["section"] else ""
+        print(f"\n{rank}. {result['doc_title']}, {number}{section}  [{result['lang']}, {result['score']:.2f}, {result['id']}]")
+        print(f"   {_plain(result['snippet_html'])}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m search", description="Search the kazsearch index.")
+    parser.add_argument("query", nargs="?", help="what to look for; \"quoted phrase\", prefix*, fuzzy~, -exclude")
+    parser.add_argument("--batch", type=Path, help='JSON lines {"id", "query"} in; {"id", "results"} out')
+    parser.add_argument("--mode", choices=MODES, default="keyword")
+    parser.add_argument("--k", type=int, default=10, help="results to return (default 10)")
+    parser.add_argument("--offset", type=int, default=0)
+    parser.add_argument("--lang", help="only paragraphs in this language (kk, ru, en, other)")
+    parser.add_argument("--doc", help="only paragraphs of this document id")
+    parser.add_argument("--json", action="store_true", help="print the API's response object")
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"index folder (default: {DEFAULT_INDEX})")
+    args = parser.parse_args(argv)
+    if (args.query is None) == (args.batch is None):
+        parser.error("give a query or --batch FILE, not both")
+    try:
+        engine = SearchEngine(args.index)
+    except (IndexNotFound, SearchError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    options = {"k": args.k, "offset": args.offset, "mode": args.mode, "lang": args.lang, "doc": args.doc}
+    try:
+        if args.batch:
+            with open(args.batch, encoding="utf-8") as lines:
+                for line_no, line in enumerate(lines, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        item = json.loads(line)
+                        query_id, text = item["id"], item["query"]
+                    except (json.JSONDecodeError, KeyError, TypeError):
+                        print(f"error: {args.batch}, line {line_no}: expected {{\"id\", \"query\"}}", file=sys.stderr)
+                        return 2
+                    results = engine.search(text, **options)["results"]
+                    print(json.dumps({"id": query_id, "results": results}, ensure_ascii=False))
+            return 0
+        response = engine.search(args.query, **options)
+    except SearchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(response, ensure_ascii=False, indent=2))
+    else:
+        _print_readable(response)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

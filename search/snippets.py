@@ -1,0 +1,79 @@
+"""Snippets: a paragraph's text, escaped, with the words that match the query marked.
+
+A word matches when its normalised form, its Russian lemmas or its Kazakh stem meet the query's, so
+``осуждённых`` is marked for the query ``осужденный``. Text is escaped before any markup is added: markup in a
+document or a query is shown, never run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from indexer.analysis import is_stopword, kazakh_stem, russian_lemmas, tokenize
+from search.query import ParsedQuery
+
+SNIPPET_CHARS = 360
+
+
+@dataclass(frozen=True)
+class QueryForms:
+    exact: frozenset[str]
+    lemmas: frozenset[str]
+    stems: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, parsed: ParsedQuery) -> QueryForms:
+        words = [w for w in parsed.all_words() if not is_stopword(w)]
+        return cls(
+            exact=frozenset(words),
+            lemmas=frozenset(lemma for w in words for lemma in russian_lemmas(w)),
+            stems=frozenset(kazakh_stem(w) for w in words),
+            prefixes=tuple(parsed.prefixes),
+        )
+
+    def matches(self, word: str, lang: str) -> bool:
+        if word in self.exact or word.startswith(self.prefixes or ("\0",)):
+            return True
+        if lang == "kk":
+            return kazakh_stem(word) in self.stems
+        return not word.isdigit() and not self.lemmas.isdisjoint(russian_lemmas(word))
+
+
+def highlight(text: str, forms: QueryForms, lang: str, max_chars: int = SNIPPET_CHARS) -> str:
+    """HTML of the part of ``text`` with the most matches (all of it if short), matches in ``<mark>``."""
+    spans = [(t.start, t.end) for t in tokenize(text) if forms.matches(t.text, lang)]
+    start, end = _window(text, spans, max_chars)
+    html = ["…"] if start > 0 else []
+    cursor = start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        html.append(escape(text[cursor:span_start]))
+        html.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    html.append(escape(text[cursor:end]))
+    if end < len(text):
+        html.append("…")
+    return "".join(html)
+
+
+def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
+    """The stretch of at most max_chars holding the most matches, widened to word boundaries."""
+    if len(text) <= max_chars:
+        return 0, len(text)
+    best_start, best_count = 0, 0
+    for i, (span_start, _) in enumerate(spans):
+        count = sum(1 for s, e in spans[i:] if e <= span_start + max_chars)
+        if count > best_count:
+            best_start, best_count = span_start, count
+    start = max(0, best_start - max_chars // 5)
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < best_start else start
+    end = min(len(text), start + max_chars)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end
