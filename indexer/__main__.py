@@ -45,12 +45,16 @@ def main(argv: list[str] | None = None) -> int:
     for problem in report.skipped:
         print(f"skipped: {problem}", file=sys.stderr)
     if report.up_to_date:
-        print(f"index {args.index}/{report.generation} is up to date ({report.documents} documents, "
-              f"{report.paragraphs} paragraphs); use --force to rebuild")
+        print(
+            f"index {args.index}/{report.generation} is up to date ({report.documents} documents, "
+            f"{report.paragraphs} paragraphs); use --force to rebuild"
+        )
         return 0
     langs = ", ".join(f"{lang} {n}" for lang, n in sorted(report.paragraphs_by_lang.items()))
-    print(f"indexed {report.documents} documents, {report.paragraphs} paragraphs ({langs}) "
-          f"in {report.seconds:.1f} s → {args.index}/{report.generation}")
+    print(
+        f"indexed {report.documents} documents, {report.paragraphs} paragraphs ({langs}) "
+        f"in {report.seconds:.1f} s → {args.index}/{report.generation}"
+    )
     return 0
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 import pymorphy3
 
@@ -32,9 +33,28 @@ KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 # Latin letters that look like Cyrillic ones, as PDF extraction and careless typing mix them in.
 _LOOKALIKES = str.maketrans(
     {
-        "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "I": "І", "K": "К", "M": "М", "O": "О", "P": "Р",
-        "T": "Т", "X": "Х", "Y": "У", "a": "а", "c": "с", "e": "е", "i": "і", "k": "к", "o": "о", "p": "р",
-        "x": "х", "y": "у",
+        "A": "А",
+        "B": "В",
+        "C": "С",
+        "E": "Е",
+        "H": "Н",
+        "I": "І",
+        "K": "К",
+        "M": "М",
+        "O": "О",
+        "P": "Р",
+        "T": "Т",
+        "X": "Х",
+        "Y": "У",
+        "a": "а",
+        "c": "с",
+        "e": "е",
+        "i": "і",
+        "k": "к",
+        "o": "о",
+        "p": "р",
+        "x": "х",
+        "y": "у",
     }
 )
 _MIXED_WORD = re.compile(r"\w*[a-zA-Z]\w*")

@@ -53,9 +53,7 @@ def find_corpus_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            )
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
         else:
             found.append(path)
     return found
@@ -116,15 +114,21 @@ def build_index(paths: list[Path], index_dir: Path, force: bool = False, progres
         seen_ids.add(document.doc_id)
         documents.append(document)
     if not documents:
-        raise NoDocuments("no documents to index" + (": " + "; ".join(skipped) if skipped else f" in {', '.join(map(str, paths))}"))
+        raise NoDocuments(
+            "no documents to index" + (": " + "; ".join(skipped) if skipped else f" in {', '.join(map(str, paths))}")
+        )
 
     building = start_generation(index_dir)
     try:
-        records = [r for d in tqdm(documents, desc="analysing", unit="doc", disable=not progress) for r in paragraph_records(d)]
+        records = [
+            r for d in tqdm(documents, desc="analysing", unit="doc", disable=not progress) for r in paragraph_records(d)
+        ]
         with open(building / PARAGRAPHS, "w", encoding="utf-8") as out:
             for record in records:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        KeywordIndex.build(building / KEYWORD_DIR, tqdm(records, desc="indexing", unit="para", disable=not progress)).close()
+        KeywordIndex.build(
+            building / KEYWORD_DIR, tqdm(records, desc="indexing", unit="para", disable=not progress)
+        ).close()
         by_lang = Counter(record["lang"] for record in records)
         manifest = {
             "analysis_version": ANALYSIS_VERSION,
@@ -175,5 +179,3 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: data.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-

@@ -39,18 +39,22 @@ def decode_text(data: bytes, name: str) -> str:
     """Text of a file's bytes, its encoding detected; DocumentError for empty, binary or undecodable data."""
     if not data.strip():
         raise DocumentError(f"{name}: the file is empty")
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError as error:
                 raise DocumentError(f"{name}: undecodable {encoding} text ({error.reason})") from error
+    if b"\x00" in data:  # valid UTF-8 too, but no text file has it
+        raise DocumentError(f"{name}: a binary file, not text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        raise DocumentError(f"{name}: a binary file, not text")
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise DocumentError(f"{name}: undecodable bytes: not text in any known encoding")

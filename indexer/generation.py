@@ -60,7 +60,9 @@ def published_generation(index_dir: Path) -> Generation:
     except FileNotFoundError:
         raise IndexNotFound(f"{index_dir}: CURRENT names {name!r}, which is missing; rebuild the index") from None
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexNotFound(f"{path}: index format {manifest.get('format_version')}, expected {FORMAT_VERSION}; rebuild")
+        raise IndexNotFound(
+            f"{path}: index format {manifest.get('format_version')}, expected {FORMAT_VERSION}; rebuild"
+        )
     return Generation(path, manifest)
 
 

@@ -240,7 +240,7 @@ def _assemble(blocks: list[_Block], numbered: bool) -> list[Paragraph]:
     texts = [_join(block.lines) for block in blocks]
     headings = [
         _is_heading_block(block, text, numbered, following is not None and following.lines[0].gap, len(next_text))
-        for block, text, following, next_text in zip(blocks, texts, [*blocks[1:], None], [*texts[1:], ""])
+        for block, text, following, next_text in zip(blocks, texts, [*blocks[1:], None], [*texts[1:], ""], strict=True)
     ]
     for i in range(len(blocks) - 1):
         if headings[i] and headings[i + 1] and blocks[i + 1].lines[0].page_break:
@@ -248,7 +248,7 @@ def _assemble(blocks: list[_Block], numbered: bool) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     section: str | None = None
     heading: list[str] = []
-    for block, text, is_heading in zip(blocks, texts, headings):
+    for block, text, is_heading in zip(blocks, texts, headings, strict=True):
         if is_heading:
             # A part title followed by a topic reads as one section: keep the last two.
             heading = [*heading[-1:], _BULLET.sub("", text).strip()]
@@ -315,4 +315,3 @@ def _join_hyphenated(head: str, tail: str) -> str:
     if whole and is_known_russian_word(whole) and not is_known_russian_word(left.lower()):
         return head[:-1] + tail
     return head + tail
-

@@ -17,8 +17,14 @@ DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
 
 def _plain(html: str) -> str:
     """A snippet for the terminal: marks shown as [brackets]."""
-    return re.sub(r"</?mark>", lambda m: "]" if m.group(0)[1] == "/" else "[", html).replace("&quot;", '"').replace(
-        "&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return (
+        re.sub(r"</?mark>", lambda m: "]" if m.group(0)[1] == "/" else "[", html)
+        .replace("&quot;", '"')
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
 
 
 def _print_readable(response: dict) -> None:
@@ -26,13 +32,16 @@ def _print_readable(response: dict) -> None:
     for rank, result in enumerate(response["results"], start=1):
         number = f"para. {result['label']}" if result["label"] else f"¶{result['ordinal']}"
         section = f" · {result['section']}" if result["section"] else ""
-        print(f"\n{rank}. {result['doc_title']}, {number}{section}  [{result['lang']}, {result['score']:.2f}, {result['id']}]")
+        print(
+            f"\n{rank}. {result['doc_title']}, {number}{section}  "
+            f"[{result['lang']}, {result['score']:.2f}, {result['id']}]"
+        )
         print(f"   {_plain(result['snippet_html'])}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m search", description="Search the kazsearch index.")
-    parser.add_argument("query", nargs="?", help="what to look for; \"quoted phrase\", prefix*, fuzzy~, -exclude")
+    parser.add_argument("query", nargs="?", help='what to look for; "quoted phrase", prefix*, fuzzy~, -exclude')
     parser.add_argument("--batch", type=Path, help='JSON lines {"id", "query"} in; {"id", "results"} out')
     parser.add_argument("--mode", choices=MODES, default="keyword")
     parser.add_argument("--k", type=int, default=10, help="results to return (default 10)")
@@ -60,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                         item = json.loads(line)
                         query_id, text = item["id"], item["query"]
                     except (json.JSONDecodeError, KeyError, TypeError):
-                        print(f"error: {args.batch}, line {line_no}: expected {{\"id\", \"query\"}}", file=sys.stderr)
+                        print(f'error: {args.batch}, line {line_no}: expected {{"id", "query"}}', file=sys.stderr)
                         return 2
                     results = engine.search(text, **options)["results"]
                     print(json.dumps({"id": query_id, "results": results}, ensure_ascii=False))

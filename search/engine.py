@@ -64,9 +64,7 @@ class SearchEngine:
         hits, total = self._keyword_hits(parsed, offset + k, _filter(lang, doc))
         forms = QueryForms.of(parsed)
         results = [
-            self._result(row, score, rank, forms)
-            for rank, (row, score) in enumerate(hits, start=1)
-            if rank > offset
+            self._result(row, score, rank, forms) for rank, (row, score) in enumerate(hits, start=1) if rank > offset
         ]
         return {
             "query": query,

@@ -63,7 +63,10 @@ def evaluate_dev(engine: SearchEngine, queries_path: Path, mode: str = "keyword"
         }
         per_kind[judged["kind"]].append(scores)
         per_kind["all"].append(scores)
-    return {kind: {m: sum(s[m] for s in rows) / len(rows) for m in rows[0]} | {"n": len(rows)} for kind, rows in per_kind.items()}
+    return {
+        kind: {m: sum(s[m] for s in rows) / len(rows) for m in rows[0]} | {"n": len(rows)}
+        for kind, rows in per_kind.items()
+    }
 
 
 def evaluate_beir(name: str, data_dir: Path, work_dir: Path, mode: str = "keyword") -> dict:
@@ -92,7 +95,9 @@ def evaluate_beir(name: str, data_dir: Path, work_dir: Path, mode: str = "keywor
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m search.evaluate", description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, default=Path("var/index"), help="index of the corpus (default: var/index)")
+    parser.add_argument(
+        "--index", type=Path, default=Path("var/index"), help="index of the corpus (default: var/index)"
+    )
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder (default: ../shared)")
     parser.add_argument("--work", type=Path, default=Path("var/eval"), help="where BEIR sets are indexed")
     parser.add_argument("--mode", default="keyword")
@@ -112,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in (n for n in wanted if n in BEIR_SETS):
         figures[name] = evaluate_beir(name, args.shared / "data", args.work, args.mode)
         row = figures[name]
-        print(f"{name} ({args.mode}, {row['n']} queries): nDCG@10 {row['ndcg@10']:.3f}  Recall@100 {row['recall@100']:.3f}")
+        print(
+            f"{name} ({args.mode}, {row['n']} queries): "
+            f"nDCG@10 {row['ndcg@10']:.3f}  Recall@100 {row['recall@100']:.3f}"
+        )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0

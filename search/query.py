@@ -74,7 +74,9 @@ def _word_query(word: str, kazakh: bool) -> q.Query:
     parts: list[q.Query] = [q.Term("exact", word, boost=EXACT_BOOST), q.Term("kk", kazakh_stem(word))]
     if not kazakh and not word.isdigit():
         lemmas = russian_lemmas(word)
-        parts.append(q.Term("ru", lemmas[0]) if len(lemmas) == 1 else q.DisjunctionMax([q.Term("ru", l) for l in lemmas]))
+        parts.append(
+            q.Term("ru", lemmas[0]) if len(lemmas) == 1 else q.DisjunctionMax([q.Term("ru", lemma) for lemma in lemmas])
+        )
     return q.Or(parts)
 
 

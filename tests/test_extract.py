@@ -12,7 +12,10 @@ def test_text_in_any_common_encoding_reads_the_same(tmp_path, encoding):
     path = tmp_path / "report.txt"
     path.write_bytes(TEXT.encode(encoding))
     document = load_document(path, {})
-    assert [p.text for p in document.paragraphs] == ["Первый абзац текста о правах человека.", "Второй абзац, уже другой."]
+    assert [p.text for p in document.paragraphs] == [
+        "Первый абзац текста о правах человека.",
+        "Второй абзац, уже другой.",
+    ]
     assert document.doc_id == "report"
     assert document.title == "Заголовок отчёта"
 
@@ -20,7 +23,9 @@ def test_text_in_any_common_encoding_reads_the_same(tmp_path, encoding):
 def test_catalogue_entry_gives_id_and_title(tmp_path):
     path = tmp_path / "x.txt"
     path.write_text(TEXT, encoding="utf-8")
-    document = load_document(path, {"x.txt": {"file": "x.txt", "doc_id": "my-report", "title": "Мой отчёт", "year": 2020}})
+    document = load_document(
+        path, {"x.txt": {"file": "x.txt", "doc_id": "my-report", "title": "Мой отчёт", "year": 2020}}
+    )
     assert (document.doc_id, document.title, document.meta) == ("my-report", "Мой отчёт", {"year": 2020})
 
 
@@ -29,7 +34,10 @@ def test_beir_records_become_paragraphs_with_their_ids(tmp_path):
     records = [{"_id": "d7", "title": "Т", "text": "Первый текст"}, {"_id": "d9", "title": "", "text": "Второй"}]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
     document = load_document(path, {})
-    assert [(p.id_key, p.text, p.section) for p in document.paragraphs] == [("d7", "Первый текст", "Т"), ("d9", "Второй", None)]
+    assert [(p.id_key, p.text, p.section) for p in document.paragraphs] == [
+        ("d7", "Первый текст", "Т"),
+        ("d9", "Второй", None),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,114 @@
+"""Build and search end to end on the real corpus, through the Python API and the command lines."""
+
+import json
+import subprocess
+
+import pytest
+
+from indexer.build import NoDocuments, build_index
+from indexer.generation import published_generation
+from search.engine import SearchEngine, SearchError
+from tests.conftest import CORPUS, PYTHON, ROOT
+
+
+def ids(response):
+    return [r["id"] for r in response["results"]]
+
+
+def test_inflected_russian_query_finds_the_paragraph(engine):
+    response = engine.search("отмена смертной казни", k=3)
+    assert "ccpr-answers:16" in ids(response)
+    top = response["results"][0]
+    assert {
+        "id",
+        "doc_id",
+        "doc_title",
+        "label",
+        "ordinal",
+        "lang",
+        "section",
+        "text",
+        "snippet_html",
+        "score",
+        "keyword",
+        "semantic",
+        "url",
+        "translation",
+    } <= top.keys()
+    assert top["keyword"]["rank"] == 1 and "<mark>" in top["snippet_html"]
+
+
+def test_kazakh_query_meets_other_inflections(engine):
+    results = engine.search("электрондық білезік қолдану", k=5)["results"]
+    assert results and all(r["lang"] == "kk" for r in results[:3])
+    assert any("білезіктер" in r["text"] for r in results[:3])
+
+
+def test_quoted_phrase_matches_inflected_wording_and_exact_identifiers(engine):
+    results = engine.search('"лицо, выступающее в официальном качестве"', k=5)["results"]
+    assert any("«лица, выступающие в официальном качестве»" in r["text"] for r in results)
+    assert engine.search("ДС-219", k=2)["results"][0]["doc_id"] == "mvd-ds-219"
+
+
+def test_filters_paging_and_totals(engine):
+    full = engine.search("пытки", k=20)
+    page = engine.search("пытки", k=10, offset=10)
+    assert ids(page) == ids(full)[10:20] and page["total"] == full["total"] > 20
+    assert {r["doc_id"] for r in engine.search("пытки", k=20, doc="iphr-covid-2020")["results"]} == {"iphr-covid-2020"}
+    assert {r["lang"] for r in engine.search("сотталған", k=20, lang="kk")["results"]} == {"kk"}
+
+
+def test_markup_in_queries_is_escaped_and_odd_syntax_is_text(engine):
+    response = engine.search('<script>alert("пытки")</script>', k=3)
+    assert all("<script>" not in r["snippet_html"] for r in response["results"])
+    assert engine.search('"незакрытая кавычка пыток', k=3)["total"] > 0
+    assert engine.search("", k=3)["total"] == 0
+    with pytest.raises(SearchError):
+        engine.search("пытки", mode="nonsense")
+    with pytest.raises(SearchError):
+        engine.search("пытки", k=0)
+
+
+def test_rebuild_of_unchanged_corpus_is_skipped_and_failed_build_keeps_published(tmp_path):
+    index = tmp_path / "index"
+    first = build_index([CORPUS / "002_8f2f399057266b42.txt"], index, progress=False)
+    again = build_index([CORPUS / "002_8f2f399057266b42.txt"], index, progress=False)
+    assert again.up_to_date and again.generation == first.generation
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "blank.txt").write_text("", encoding="utf-8")
+    with pytest.raises(NoDocuments, match="empty"):
+        build_index([empty], index, progress=False)
+    assert published_generation(index).name == first.generation
+    assert SearchEngine(index).search("Бюджет", k=1)["total"] > 0
+
+
+def run(*args, **kwargs):
+    return subprocess.run([PYTHON, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def test_command_lines_index_dump_and_search(tmp_path):
+    bad = tmp_path / "corpus"
+    bad.mkdir()
+    (bad / "report.txt").write_text(
+        (CORPUS / "001_27722cde2d5242b3.txt").read_text(encoding="utf-8"), encoding="cp1251"
+    )
+    (bad / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04")
+    index = tmp_path / "index"
+    built = run("-m", "indexer", str(bad), "--index", str(index), "--quiet")
+    assert built.returncode == 0, built.stderr
+    assert "binary.txt" in built.stderr and "indexed 1 documents" in built.stdout
+    dump = run("-m", "indexer", "--dump", "paragraphs", "--index", str(index))
+    records = [json.loads(line) for line in dump.stdout.splitlines()]
+    assert records[0].keys() >= {"id", "doc_id", "doc_title", "ordinal", "label", "section", "lang", "text", "lines"}
+    found = run("-m", "search", "пытки", "--json", "--k", "3", "--index", str(index))
+    assert json.loads(found.stdout)["results"][0]["doc_id"] == "report"
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "query": "пытки"}\n{"id": "b", "query": "адвокат"}\n', encoding="utf-8")
+    answers = [
+        json.loads(line)
+        for line in run("-m", "search", "--batch", str(batch), "--index", str(index)).stdout.splitlines()
+    ]
+    assert [a["id"] for a in answers] == ["a", "b"] and all(a["results"] for a in answers)
+    missing = run("-m", "search", "пытки", "--index", str(tmp_path / "nothing"))
+    assert missing.returncode == 2 and "python -m indexer" in missing.stderr
