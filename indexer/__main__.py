@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 from indexer.build import NoDocuments, build_index
-from indexer.generation import IndexNotFound, published_generation
+from indexer.generation import DEFAULT_INDEX, IndexNotFound, published_generation
 
-DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
 DEFAULT_CORPUS = Path(os.environ.get("KAZSEARCH_CORPUS", "corpus"))
 
 

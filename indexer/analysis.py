@@ -31,32 +31,7 @@ ANALYSIS_VERSION = 1
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 
 # Latin letters that look like Cyrillic ones, as PDF extraction and careless typing mix them in.
-_LOOKALIKES = str.maketrans(
-    {
-        "A": "А",
-        "B": "В",
-        "C": "С",
-        "E": "Е",
-        "H": "Н",
-        "I": "І",
-        "K": "К",
-        "M": "М",
-        "O": "О",
-        "P": "Р",
-        "T": "Т",
-        "X": "Х",
-        "Y": "У",
-        "a": "а",
-        "c": "с",
-        "e": "е",
-        "i": "і",
-        "k": "к",
-        "o": "о",
-        "p": "р",
-        "x": "х",
-        "y": "у",
-    }
-)
+_LOOKALIKES = str.maketrans("ABCEHIKMOPTXYaceikopxy", "АВСЕНІКМОРТХУасеікорху")
 _MIXED_WORD = re.compile(r"\w*[a-zA-Z]\w*")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _TOKEN = re.compile(r"(?:[^\W\d_]|\u00ad)+|\d+")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FORMAT_VERSION = 1
+DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 PARAGRAPHS = "paragraphs.jsonl"

@@ -19,87 +19,18 @@ _BACK = frozenset("аоұы")
 _FRONT = frozenset("әеөүі")
 
 # Slots from the end of the word inwards. Each is tried once, longest variant first.
-_PREDICATIVE = (
-    "мыз",
-    "міз",
-    "быз",
-    "біз",
-    "пыз",
-    "піз",
-    "сыңдар",
-    "сіңдер",
-    "сыздар",
-    "сіздер",
-    "мын",
-    "мін",
-    "бын",
-    "бін",
-    "пын",
-    "пін",
-    "сың",
-    "сің",
-    "сыз",
-    "сіз",
-)
+_PREDICATIVE = "мыз міз быз біз пыз піз сыңдар сіңдер сыздар сіздер мын мін бын бін пын пін сың сің сыз сіз".split()
 _CASE = (
-    "ның",
-    "нің",
-    "дың",
-    "дің",
-    "тың",
-    "тің",  # genitive
-    "нда",
-    "нде",
-    "да",
-    "де",
-    "та",
-    "те",  # locative
-    "нан",
-    "нен",
-    "дан",
-    "ден",
-    "тан",
-    "тен",  # ablative
-    "ға",
-    "ге",
-    "қа",
-    "ке",
-    "на",
-    "не",  # dative
-    "ны",
-    "ні",
-    "ды",
-    "ді",
-    "ты",
-    "ті",
-    "н",  # accusative (н after a possessive)
-    "мен",
-    "бен",
-    "пен",  # instrumental
-    "ша",
-    "ше",
-)  # equative
-_POSSESSIVE = (
-    "ымыз",
-    "іміз",
-    "ыңыз",
-    "іңіз",
-    "ңыз",
-    "ңіз",
-    "мыз",
-    "міз",
-    "сы",
-    "сі",
-    "ым",
-    "ім",
-    "ың",
-    "ің",
-    "ы",
-    "і",
-    "м",
-    "ң",
-)
-_PLURAL = ("лар", "лер", "дар", "дер", "тар", "тер")
+    "ның нің дың дің тың тің "  # genitive
+    "нда нде да де та те "  # locative
+    "нан нен дан ден тан тен "  # ablative
+    "ға ге қа ке на не "  # dative
+    "ны ні ды ді ты ті н "  # accusative (н after a possessive)
+    "мен бен пен "  # instrumental
+    "ша ше"  # equative
+).split()
+_POSSESSIVE = "ымыз іміз ыңыз іңіз ңыз ңіз мыз міз сы сі ым ім ың ің ы і м ң".split()
+_PLURAL = "лар лер дар дер тар тер".split()
 
 _SLOTS = tuple(sorted(slot, key=len, reverse=True) for slot in (_PREDICATIVE, _CASE, _POSSESSIVE, _PLURAL))
 

@@ -24,16 +24,20 @@ _CYRILLIC = re.compile(r"[а-яәғқңөұүһі]")
 _LATIN = re.compile(r"[a-z]")
 
 
+def kazakh_letters(text: str) -> tuple[int, int]:
+    """How many Kazakh-only letters a text has, and how many Cyrillic letters in all."""
+    cyrillic = _CYRILLIC.findall(normalise(text))
+    return sum(ch in KAZAKH_LETTERS for ch in cyrillic), len(cyrillic)
+
+
 def detect_language(text: str) -> str:
     """``kk``, ``ru``, ``en`` or ``other`` for a paragraph or a query."""
-    text = normalise(text)
-    cyrillic = _CYRILLIC.findall(text)
-    latin = _LATIN.findall(text)
+    kazakh, cyrillic = kazakh_letters(text)
+    latin = len(_LATIN.findall(normalise(text)))
     if not cyrillic and not latin:
         return "other"
-    if len(cyrillic) >= len(latin):
-        kazakh = sum(ch in KAZAKH_LETTERS for ch in cyrillic)
-        return "kk" if kazakh and kazakh >= KAZAKH_SHARE * len(cyrillic) else "ru"
+    if cyrillic >= latin:
+        return "kk" if kazakh and kazakh >= KAZAKH_SHARE * cyrillic else "ru"
     try:
         return "en" if detect(text) == "en" else "other"
     except LangDetectException:

@@ -23,6 +23,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from indexer.analysis import is_known_russian_word
+from indexer.language import kazakh_letters
 
 _NUMBERED = re.compile(r"^(\d{1,4})\.\s+\S")
 _FOOTNOTE = re.compile(r"^(\d{1,3})\s+\S")
@@ -36,8 +37,6 @@ _DASH_END = re.compile(r"\d[–—]$")
 _SPACES = re.compile(r"[ \u00a0]+")
 _SIGNATURE_GAP = " " * 8
 _RUNS_ON = (",", "-", "–", "—", "(", "«")
-_KAZAKH = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
-_LETTER = re.compile(r"[^\W\d_]")
 
 # A numbered layout needs this many sequential "N. " starts before numbers are trusted as boundaries.
 _MIN_NUMBERED = 10
@@ -208,13 +207,11 @@ def _is_boundary(prev: _Line, line: _Line, numbered: bool, width: float) -> bool
         return True
     if prev.signature:
         return False  # the name under a signature line
-    if line.gap and not line.separator and starts and len(prev.text) < _SHORT_LINE * width:
+    if line.gap and starts and len(prev.text) < _SHORT_LINE * width:
+        # A short last line before a new page or a cut ends its paragraph even without a full stop (a name).
         return True
     if line.text[:1].isupper() and len(prev.text) < _UNPUNCTUATED_END * width and not prev.text.endswith(_RUNS_ON):
         # A short line, then a capital: a title, an address line or a paragraph whose full stop was lost.
-        return True
-    if (line.page_break or line.after_cut) and starts and len(prev.text) < _SHORT_LINE * width:
-        # A short last line before a new page ends its paragraph even without a full stop (a name, a date).
         return True
     if not (ends and starts):
         return False
@@ -226,8 +223,8 @@ def _switches_language(prev: str, text: str) -> bool:
     """A line in plain Russian after a Kazakh one (or back) starts a new paragraph in bilingual letters."""
 
     def script(line: str) -> str | None:
-        letters = len(_LETTER.findall(line))
-        kazakh = len(_KAZAKH.findall(line))
+        # Stricter than a paragraph's language: one line is short, and Kazakh names turn up in Russian lines.
+        kazakh, letters = kazakh_letters(line)
         if kazakh >= 2 and kazakh >= 0.08 * letters:
             return "kk"
         return "ru" if not kazakh and letters >= 40 else None

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import sys
+from html import unescape
 from pathlib import Path
 
-from indexer.generation import IndexNotFound
+from indexer.generation import DEFAULT_INDEX, IndexNotFound
 from search.engine import MODES, SearchEngine, SearchError
 
-DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
 
-
-def _plain(html: str) -> str:
+def _plain(snippet_html: str) -> str:
     """A snippet for the terminal: marks shown as [brackets]."""
-    return (
-        re.sub(r"</?mark>", lambda m: "]" if m.group(0)[1] == "/" else "[", html)
-        .replace("&quot;", '"')
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-    )
+    return unescape(snippet_html.replace("<mark>", "[").replace("</mark>", "]"))
 
 
 def _print_readable(response: dict) -> None:

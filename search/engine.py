@@ -40,7 +40,6 @@ class SearchEngine:
                 f"{ANALYSIS_VERSION}: rebuild with `python -m indexer --force`"
             )
         self.paragraphs = self.generation.read_paragraphs()
-        self.by_id = {record["id"]: row for row, record in enumerate(self.paragraphs)}
         self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR)
 
     def search(

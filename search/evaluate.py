@@ -20,6 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from indexer.build import build_index
+from indexer.generation import DEFAULT_INDEX
 from search.engine import SearchEngine
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -96,7 +97,7 @@ def evaluate_beir(name: str, data_dir: Path, work_dir: Path, mode: str = "keywor
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m search.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--index", type=Path, default=Path("var/index"), help="index of the corpus (default: var/index)"
+        "--index", type=Path, default=DEFAULT_INDEX, help=f"index of the corpus (default: {DEFAULT_INDEX})"
     )
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder (default: ../shared)")
     parser.add_argument("--work", type=Path, default=Path("var/eval"), help="where BEIR sets are indexed")

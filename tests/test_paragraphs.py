@@ -1,23 +1,18 @@
 """The splitter on each real report: every judged paragraph whole and alone, numbers, headings, languages."""
 
-import re
-import unicodedata
 from collections import Counter
 
 import pytest
 
 from indexer.language import detect_language
 from indexer.paragraphs import split_paragraphs
+from search.evaluate import match_form
 from tests.conftest import CORPUS, shared_path
 
 
 def paragraphs_of(prefix: str):
     (path,) = CORPUS.glob(f"{prefix}_*.txt")
     return split_paragraphs(path.read_text(encoding="utf-8"))
-
-
-def match_form(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).lower().replace("ё", "е")).strip()
 
 
 @pytest.fixture(scope="module")
