@@ -48,11 +48,15 @@ def _fix_mixed_word(match: re.Match[str]) -> str:
     return word.translate(_LOOKALIKES) if _CYRILLIC.search(word) else word
 
 
+def clean_text(text: str) -> str:
+    """NFC, soft hyphens out, Latin look-alikes inside Cyrillic words made Cyrillic; case kept (for encoders)."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    return _MIXED_WORD.sub(_fix_mixed_word, text)
+
+
 def normalise(text: str) -> str:
     """The canonical form of a text for matching: same length rules for index and query."""
-    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
-    text = _MIXED_WORD.sub(_fix_mixed_word, text)
-    return text.lower().replace("ё", "е")
+    return clean_text(text).lower().replace("ё", "е")
 
 
 def tokenize(text: str) -> Iterator[Token]:
@@ -114,6 +118,40 @@ KAZAKH_STOPWORDS = frozenset(
     "қатысты сондай ақ бұл осы ол сол мұндай оның олар біз сіз мен қандай қанша қалай кім не неше ма ме ба "
     "бе па пе ғой ғана тек әр барлық".split()
 )
+
+
+# Words after which a sentence cannot end: conjunctions and prepositions, and Kazakh genitives, which always
+# lean on a following noun ("кодексінің 480-бабы").
+_KAZAKH_JOINERS = frozenset("және мен бен пен немесе әрі бірақ яғни".split())
+_KAZAKH_GENITIVE = re.compile(r"[әғқңөұүһі]\w*(?:ның|нің|дың|дің|тың|тің)$")
+_JOINING_POS = frozenset({"PREP", "CONJ"})
+
+
+@lru_cache(maxsize=100_000)
+def leans_forward(word: str) -> bool:
+    """Whether a sentence goes on after ``word`` (normalised): the word joins what follows to what precedes."""
+    if word in _KAZAKH_JOINERS or _KAZAKH_GENITIVE.search(word):
+        return True
+    return bool(_CYRILLIC.search(word)) and _analyzer().parse(word)[0].tag.POS in _JOINING_POS
+
+
+_NAME_TAGS = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Abbr"})
+
+
+@lru_cache(maxsize=100_000)
+def is_russian_name(word: str) -> bool:
+    """A capitalised word that is capitalised anywhere in a sentence: an abbreviation or a proper name (also an
+    unknown word, which in these reports is nearly always a name: Костанайской, Еңбек)."""
+    if len(word) < 2:
+        return False
+    if word.isupper():
+        return True
+    lowered = word.lower()
+    if not _CYRILLIC.search(word) or any(letter in KAZAKH_LETTERS for letter in lowered):
+        return False
+    if not _analyzer().word_is_known(lowered):
+        return True
+    return bool(_NAME_TAGS & _analyzer().parse(word)[0].tag.grammemes)
 
 
 def is_stopword(word: str) -> bool:

@@ -12,8 +12,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from indexer.alignment import ALIGNMENT, align_documents, write_alignment
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.catalog import CATALOG_NAME, load_catalog
+from indexer.embedding_cache import DEFAULT_CACHE, EmbeddingCache, embed_passages
+from indexer.encoders import DEFAULT_MODEL, load_encoder
 from indexer.extract import SUPPORTED_SUFFIXES, Document, DocumentError, load_document
 from indexer.generation import (
     KEYWORD_DIR,
@@ -26,6 +29,8 @@ from indexer.generation import (
 )
 from indexer.keyword_index import KeywordIndex
 from indexer.language import detect_language
+from indexer.vector_index import VectorIndex
+from indexer.vocabulary import VOCABULARY, build_vocabulary, write_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +47,7 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     up_to_date: bool = False
+    embedded: int = 0  # paragraphs the encoder had to embed; the rest came from the cache
 
     @property
     def paragraphs(self) -> int:
@@ -77,12 +83,20 @@ def paragraph_records(document: Document) -> list[dict]:
     ]
 
 
-def build_index(paths: list[Path], index_dir: Path, force: bool = False, progress: bool = True) -> BuildReport:
+def build_index(
+    paths: list[Path],
+    index_dir: Path,
+    force: bool = False,
+    progress: bool = True,
+    model: str = DEFAULT_MODEL,
+    cache_dir: Path | None = DEFAULT_CACHE,
+) -> BuildReport:
     """Index the files and folders in ``paths`` into a new generation under ``index_dir`` and publish it.
 
     Unreadable files are reported in ``BuildReport.skipped`` and left out; if no file is indexable,
-    NoDocuments is raised and the published generation stays as it was. An unchanged corpus is not rebuilt
-    unless ``force``.
+    NoDocuments is raised and the published generation stays as it was. An unchanged corpus (same files,
+    analysis and model) is not rebuilt unless ``force``. Passage vectors come from the embedding cache in
+    ``cache_dir`` where it has them (None: no cache).
     """
     started = time.perf_counter()
     files = find_corpus_files(paths)
@@ -91,7 +105,7 @@ def build_index(paths: list[Path], index_dir: Path, force: bool = False, progres
     sources = {str(path): _sha256(path) for path in inputs if path.is_file()}
     missing = [f"{path}: no such file" for path in files if not path.is_file()]
     if not force and not missing:
-        report = _unchanged(index_dir, sources)
+        report = _unchanged(index_dir, sources, model)
         if report:
             return report
     catalogs: dict[Path, dict] = {}
@@ -129,9 +143,21 @@ def build_index(paths: list[Path], index_dir: Path, force: bool = False, progres
         KeywordIndex.build(
             building / KEYWORD_DIR, tqdm(records, desc="indexing", unit="para", disable=not progress)
         ).close()
+        encoder = load_encoder(model)
+        cache = EmbeddingCache(cache_dir) if cache_dir else None
+        try:
+            vectors, embedded = embed_passages(encoder, [r["text"] for r in records], cache, progress)
+        finally:
+            if cache:
+                cache.close()
+        VectorIndex.save(building, vectors)
+        write_alignment(building / ALIGNMENT, align_documents(records, vectors))
+        write_vocabulary(building / VOCABULARY, build_vocabulary([r["text"] for r in records]))
         by_lang = Counter(record["lang"] for record in records)
         manifest = {
             "analysis_version": ANALYSIS_VERSION,
+            "model": encoder.model_id,
+            "dim": encoder.dim,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "sources": sources,
             "documents": [
@@ -151,17 +177,22 @@ def build_index(paths: list[Path], index_dir: Path, force: bool = False, progres
         paragraphs_by_lang=by_lang,
         skipped=skipped,
         seconds=time.perf_counter() - started,
+        embedded=embedded,
     )
 
 
-def _unchanged(index_dir: Path, sources: dict[str, str]) -> BuildReport | None:
-    """A report for the published generation if it was built from exactly these files with this analysis."""
+def _unchanged(index_dir: Path, sources: dict[str, str], model: str) -> BuildReport | None:
+    """A report for the published generation if it was built from exactly these files, analysis and model."""
     try:
         generation = published_generation(index_dir)
     except IndexNotFound:
         return None
     manifest = generation.manifest
-    if manifest.get("sources") != sources or manifest.get("analysis_version") != ANALYSIS_VERSION:
+    if (manifest.get("sources"), manifest.get("analysis_version"), manifest.get("model")) != (
+        sources,
+        ANALYSIS_VERSION,
+        model,
+    ):
         return None
     counts = manifest.get("counts", {})
     return BuildReport(

@@ -2,9 +2,12 @@
 
     <index>/CURRENT              name of the published generation
     <index>/<generation>/
-        manifest.json            format and analysis versions, corpus files with sha256, counts
-        paragraphs.jsonl         the paragraph records, row i = keyword index row i
+        manifest.json            format and analysis versions, corpus files with sha256, counts, model id, dim
+        paragraphs.jsonl         the paragraph records, row i = keyword index row i = vector row i
         whoosh/                  keyword index
+        vectors.npy              float32 [n, dim], L2-normalised passage embeddings
+        alignment.jsonl          Kazakh ↔ Russian paragraph pairs of bilingual documents
+        vocabulary.tsv           words and frequent phrases with paragraph counts, for suggestions
 
 A build writes into a hidden ``.building-*`` folder and renames it only when complete, so an interrupted or
 failed build leaves the published generation untouched and servable. A reader keeps the generation it

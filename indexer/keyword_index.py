@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import index, scoring
 from whoosh.analysis import Composable, Token
@@ -79,6 +80,12 @@ def make_schema() -> Schema:
     )
 
 
+class KeywordHit(NamedTuple):
+    row: int
+    score: float
+    terms: frozenset[tuple[str, str]]  # the (field, term) pairs of the query that this paragraph matched
+
+
 class KeywordIndex:
     """A whoosh index of paragraph records in one folder; records are found again by their row number."""
 
@@ -113,11 +120,18 @@ class KeywordIndex:
             self._searcher = self._index.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
         return self._searcher
 
-    def search(self, query: Query, limit: int, filter: Query | None = None) -> tuple[list[tuple[int, float]], int]:
-        """The best ``limit`` (row, score) pairs for a whoosh query, and how many paragraphs match in all."""
-        results = self.searcher.search(query, limit=limit, filter=filter)
-        hits = [(hit["row"], hit.score) for hit in results]
+    def search(self, query: Query, limit: int, filter: Query | None = None) -> tuple[list[KeywordHit], int]:
+        """The best ``limit`` hits for a whoosh query, and how many paragraphs match in all."""
+        results = self.searcher.search(query, limit=limit, filter=filter, terms=True)
+        hits = [
+            KeywordHit(hit["row"], hit.score, frozenset((f, t.decode("utf-8")) for f, t in hit.matched_terms()))
+            for hit in results
+        ]
         return hits, len(results)
+
+    def rows(self, query: Query, filter: Query | None = None) -> set[int]:
+        """Every row that matches ``query``, unscored."""
+        return {hit["row"] for hit in self.searcher.search(query, limit=None, filter=filter, scored=False)}
 
     def close(self) -> None:
         if self._searcher is not None:

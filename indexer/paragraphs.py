@@ -22,7 +22,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from indexer.analysis import is_known_russian_word
+from indexer.analysis import is_known_russian_word, is_russian_name, leans_forward, normalise
 from indexer.language import kazakh_letters
 
 _NUMBERED = re.compile(r"^(\d{1,4})\.\s+\S")
@@ -198,25 +198,42 @@ def _is_boundary(prev: _Line, line: _Line, numbered: bool, width: float) -> bool
         return True
     if _BULLET.match(line.text):
         return True
+    if line.signature or _switches_language(prev.text, line.text):
+        return True
+    if _runs_on(prev.text):
+        return False
     ends = bool(_SENTENCE_END.search(prev.text))
     starts = bool(_SENTENCE_START.match(line.text))
+    if not ends and not line.gap and _starts_with_name(line.text):
+        return False  # a sentence going on with a name or an abbreviation ("… на базе / Костанайской академии")
     if line.separator and not line.after_cut:
         # A whitespace-only line separates paragraphs unless a sentence is visibly cut in two.
         return ends or starts or not line.text[:1].islower()
-    if line.signature or _switches_language(prev.text, line.text):
-        return True
     if prev.signature:
         return False  # the name under a signature line
     if line.gap and starts and len(prev.text) < _SHORT_LINE * width:
         # A short last line before a new page or a cut ends its paragraph even without a full stop (a name).
         return True
-    if line.text[:1].isupper() and len(prev.text) < _UNPUNCTUATED_END * width and not prev.text.endswith(_RUNS_ON):
+    if line.text[:1].isupper() and len(prev.text) < _UNPUNCTUATED_END * width:
         # A short line, then a capital: a title, an address line or a paragraph whose full stop was lost.
         return True
     if not (ends and starts):
         return False
     # A sentence that ends where the layout breaks its rhythm (a line glued to the previous) ends a paragraph.
     return line.glued or len(prev.text) < _SHORT_LINE * width
+
+
+def _runs_on(text: str) -> bool:
+    """A line that ends in the middle of a sentence: on a comma or dash, or on a word that leans forward."""
+    if text.endswith(_RUNS_ON):
+        return True
+    words = normalise(text).split()
+    return bool(words) and leans_forward(words[-1])
+
+
+def _starts_with_name(text: str) -> bool:
+    words = text.split(maxsplit=1)
+    return bool(words) and is_russian_name(words[0].strip('«"„“(,.'))
 
 
 def _switches_language(prev: str, text: str) -> bool:

@@ -9,7 +9,7 @@ from html import unescape
 from pathlib import Path
 
 from indexer.generation import DEFAULT_INDEX, IndexNotFound
-from search.engine import MODES, SearchEngine, SearchError
+from search.engine import DEFAULT_MODE, FUSIONS, MODES, SearchEngine, SearchError
 
 
 def _plain(snippet_html: str) -> str:
@@ -18,7 +18,9 @@ def _plain(snippet_html: str) -> str:
 
 
 def _print_readable(response: dict) -> None:
-    print(f"{response['total']} paragraphs match {response['query']!r} ({response['took_ms']:.0f} ms)")
+    print(
+        f"{response['total']} paragraphs for {response['query']!r} ({response['mode']}, {response['took_ms']:.0f} ms)"
+    )
     for rank, result in enumerate(response["results"], start=1):
         number = f"para. {result['label']}" if result["label"] else f"¶{result['ordinal']}"
         section = f" · {result['section']}" if result["section"] else ""
@@ -33,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m search", description="Search the kazsearch index.")
     parser.add_argument("query", nargs="?", help='what to look for; "quoted phrase", prefix*, fuzzy~, -exclude')
     parser.add_argument("--batch", type=Path, help='JSON lines {"id", "query"} in; {"id", "results"} out')
-    parser.add_argument("--mode", choices=MODES, default="keyword")
+    parser.add_argument("--mode", choices=MODES, default=DEFAULT_MODE, help=f"default: {DEFAULT_MODE}")
+    parser.add_argument("--alpha", type=float, help="hybrid: weight of meaning, 0 (keyword) … 1 (meaning)")
+    parser.add_argument("--fusion", choices=FUSIONS, default="weighted", help="hybrid: score fusion (default weighted)")
+    parser.add_argument("--model", help="fail unless the index was embedded with this model id")
     parser.add_argument("--k", type=int, default=10, help="results to return (default 10)")
     parser.add_argument("--offset", type=int, default=0)
     parser.add_argument("--lang", help="only paragraphs in this language (kk, ru, en, other)")
@@ -44,11 +49,19 @@ def main(argv: list[str] | None = None) -> int:
     if (args.query is None) == (args.batch is None):
         parser.error("give a query or --batch FILE, not both")
     try:
-        engine = SearchEngine(args.index)
+        engine = SearchEngine(args.index, model=args.model)
     except (IndexNotFound, SearchError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    options = {"k": args.k, "offset": args.offset, "mode": args.mode, "lang": args.lang, "doc": args.doc}
+    options = {
+        "k": args.k,
+        "offset": args.offset,
+        "mode": args.mode,
+        "alpha": args.alpha,
+        "fusion": args.fusion,
+        "lang": args.lang,
+        "doc": args.doc,
+    }
     try:
         if args.batch:
             with open(args.batch, encoding="utf-8") as lines:

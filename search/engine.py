@@ -1,90 +1,266 @@
 """Answer a query from a published index generation: the one call behind the CLI, the web and the benchmarks.
 
     engine = SearchEngine("var/index")
-    response = engine.search("отмена смертной казни", k=10)
+    response = engine.search("отмена смертной казни", k=10)            # hybrid: keyword + meaning
 
 ``search`` returns the JSON API's response object (see DESIGN.md, "The JSON API is the contract").
+
+Hybrid ranking, step by step:
+1. keyword leg: BM25F over the analysed fields (``search/query.py``), with each hit's share of query words;
+2. semantic leg: the query vector against every paragraph vector (``search/semantic.py``);
+3. a paragraph and its aligned translation share their best score in each leg, so a Kazakh query that
+   finds a Kazakh annex paragraph finds its Russian original too;
+4. fusion over the union of both legs' top candidates (``search/fusion.py``);
+5. paragraphs that contain every quoted phrase and identifier of the query (``"…"``, ``ДС-219``) stay ahead
+   of semantic near-misses.
 """
 
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as q
 
+from indexer.alignment import ALIGNMENT, read_alignment
 from indexer.analysis import ANALYSIS_VERSION
+from indexer.encoders import EncoderError, load_encoder
 from indexer.generation import KEYWORD_DIR, published_generation
 from indexer.keyword_index import KeywordIndex
-from search.query import ParsedQuery, keyword_query, parse_query
+from indexer.language import detect_language
+from indexer.vector_index import VectorIndex
+from indexer.vocabulary import VOCABULARY, read_vocabulary
+from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion
+from search.query import ParsedQuery, exact_match_query, keyword_query, parse_query, word_terms
+from search.semantic import SemanticLeg
 from search.snippets import QueryForms, highlight
+from search.suggest import Suggester
 
-MODES = ("keyword",)
+MODES = ("hybrid", "keyword", "semantic")
+FUSIONS = ("weighted", "rrf")
+DEFAULT_MODE = "hybrid"
+DEFAULT_FUSION = "weighted"
+# Chosen on the dev queries (python -m search.evaluate --alphas): see README, "Relevance".
+DEFAULT_ALPHA = 0.4
 MAX_K = 100
+# Candidates taken from each leg. Fixed, so that every page of a query is cut from one and the same ranking
+# (the semantic scale's floor is the window's last score); a page beyond it takes the next multiple.
+WINDOW = 100
 
 
 class SearchError(ValueError):
-    """A request that cannot be answered as asked (unknown mode, bad k, index analysed differently …)."""
+    """A request that cannot be answered as asked (unknown mode, bad k, index built differently …)."""
 
 
 class SearchEngine:
-    """Search over one published generation, loaded once; ``reload`` switches to a newer one."""
+    """Search over one published generation, loaded once; open a new engine to see a newer generation."""
 
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, model: str | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.generation = published_generation(self.index_dir)
-        version = self.generation.manifest.get("analysis_version")
-        if version != ANALYSIS_VERSION:
+        manifest = self.generation.manifest
+        if manifest.get("analysis_version") != ANALYSIS_VERSION:
             raise SearchError(
-                f"{self.generation.path}: analysed with version {version}, this kazsearch uses "
-                f"{ANALYSIS_VERSION}: rebuild with `python -m indexer --force`"
+                f"{self.generation.path}: analysed with version {manifest.get('analysis_version')}, this kazsearch "
+                f"uses {ANALYSIS_VERSION}: rebuild with `python -m indexer --force`"
+            )
+        self.model = manifest.get("model")
+        if model and model != self.model:
+            raise SearchError(
+                f"{self.generation.path} was embedded with {self.model!r}, not {model!r}: "
+                f"rebuild with `python -m indexer --model {model} --force` or search with --model {self.model}"
             )
         self.paragraphs = self.generation.read_paragraphs()
+        self.rows = {record["id"]: row for row, record in enumerate(self.paragraphs)}
         self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR)
+        self.vectors = VectorIndex.load(self.generation.path)
+        try:
+            self.encoder = load_encoder(self.model)
+        except EncoderError as error:
+            raise SearchError(f"{self.generation.path}: {error}") from None
+        if self.encoder.dim != self.vectors.dim:
+            raise SearchError(f"{self.model} gives {self.encoder.dim} dimensions, the index holds {self.vectors.dim}")
+        self.semantic = SemanticLeg(self.vectors, [r["lang"] for r in self.paragraphs])
+        self._langs = np.array([r["lang"] for r in self.paragraphs])
+        self._docs = np.array([r["doc_id"] for r in self.paragraphs])
+        self.translations = self._best_translations(read_alignment(self.generation.path / ALIGNMENT))
+        pairs = [(row, other) for row, other in self.translations.items() if row < other]
+        self._pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        self.suggester = Suggester(read_vocabulary(self.generation.path / VOCABULARY))
+        # Paging and retyping repeat queries: embedding one costs more than the rest of a search.
+        self.query_vector = lru_cache(maxsize=1024)(self._encode_query)
 
     def search(
         self,
         query: str,
         k: int = 10,
         offset: int = 0,
-        mode: str = "keyword",
+        mode: str = DEFAULT_MODE,
+        alpha: float | None = None,
         lang: str | None = None,
         doc: str | None = None,
+        fusion: str = DEFAULT_FUSION,
     ) -> dict:
-        """The API response for ``query``: results ``offset`` … ``offset + k`` and the total that match."""
+        """The API response for ``query``: results ``offset`` … ``offset + k`` and how many there are in all."""
         started = time.perf_counter()
-        if mode not in MODES:
-            raise SearchError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
-        if not 1 <= k <= MAX_K:
-            raise SearchError(f"k must be between 1 and {MAX_K}")
-        if offset < 0:
-            raise SearchError("offset must not be negative")
+        alpha = _check(mode, k, offset, alpha, fusion)
+        alpha = {"keyword": 0.0, "semantic": 1.0}.get(mode, alpha)
         parsed = parse_query(query)
-        hits, total = self._keyword_hits(parsed, offset + k, _filter(lang, doc))
+        window = WINDOW * -(-(offset + k) // WINDOW)
+        allowed = self._allowed(lang, doc)
+        keyword: dict[int, float] = {}
+        coverage: dict[int, float] = {}
+        keyword_total = 0
+        if mode != "semantic" and not parsed.empty:
+            keyword, coverage, keyword_total = self._keyword_leg(parsed, window, lang, doc, allowed)
+        semantic = np.full(len(self.paragraphs), -np.inf, dtype=np.float32)
+        if mode != "keyword" and query.strip():
+            semantic = self._semantic_leg(query, allowed)
+        keyword_order = sorted(keyword, key=lambda row: (-keyword[row], row))
+        semantic_order = _top(semantic, window)
+        if mode == "keyword":
+            ranking, scores = keyword_order, keyword
+            total = keyword_total
+        elif mode == "semantic":
+            ranking, scores = semantic_order, {row: float(semantic[row]) for row in semantic_order}
+            total = len(semantic_order)
+        else:
+            ranking, scores = self._fuse(
+                parsed, keyword, coverage, keyword_order, semantic, semantic_order, alpha, fusion, lang, doc
+            )
+            total = len(ranking) + max(0, keyword_total - len(keyword))
         forms = QueryForms.of(parsed)
+        keyword_ranks = {row: rank for rank, row in enumerate(keyword_order, start=1)}
         results = [
-            self._result(row, score, rank, forms) for rank, (row, score) in enumerate(hits, start=1) if rank > offset
+            self._result(row, scores[row], keyword.get(row), keyword_ranks.get(row), semantic, forms)
+            for row in ranking[offset : offset + k]
         ]
         return {
             "query": query,
             "mode": mode,
-            "alpha": 0.0,
+            "alpha": alpha,
             "total": total,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "results": results,
         }
 
-    def _keyword_hits(self, parsed: ParsedQuery, limit: int, filter: q.Query | None) -> tuple[list, int]:
-        if parsed.empty:
-            return [], 0
-        hits, total = self.keyword_index.search(keyword_query(parsed), limit, filter)
+    def similar(self, paragraph_id: str, k: int = 10) -> dict:
+        """Paragraphs nearest in meaning to a paragraph (its own translation and itself left out)."""
+        row = self.rows.get(paragraph_id)
+        if row is None:
+            raise KeyError(paragraph_id)
+        scores = self.vectors.similarities(np.asarray(self.vectors.vectors[row]))
+        scores[row] = -np.inf
+        if row in self.translations:
+            scores[self.translations[row]] = -np.inf
+        forms = QueryForms.of(ParsedQuery())
+        ranking = _top(scores, k)
+        return {"id": paragraph_id, "results": [self._result(r, scores[r], None, None, scores, forms) for r in ranking]}
+
+    def paragraph(self, paragraph_id: str) -> dict | None:
+        row = self.rows.get(paragraph_id)
+        return None if row is None else self.paragraphs[row]
+
+    def translation(self, paragraph_id: str) -> dict | None:
+        """The aligned paragraph in the other language, as the API shows it, or None."""
+        row = self.rows.get(paragraph_id)
+        other = self.translations.get(row) if row is not None else None
+        if other is None:
+            return None
+        record = self.paragraphs[other]
+        return {"id": record["id"], "lang": record["lang"], "text": record["text"]}
+
+    def close(self) -> None:
+        self.keyword_index.close()
+
+    def _keyword_leg(
+        self, parsed: ParsedQuery, window: int, lang: str | None, doc: str | None, allowed: np.ndarray
+    ) -> tuple[dict[int, float], dict[int, float], int]:
+        """BM25 scores of the best ``window`` matches, each one's share of query words, and the match count."""
+        filter = _filter(lang, doc)
+        hits, total = self.keyword_index.search(keyword_query(parsed), window, filter)
         if not total and parsed.phrases:
             # A remembered phrase that is not in the text word for word: search its words instead.
-            hits, total = self.keyword_index.search(keyword_query(parsed, strict_phrases=False), limit, filter)
-        return hits, total
+            hits, total = self.keyword_index.search(keyword_query(parsed, strict_phrases=False), window, filter)
+        wanted = word_terms(parsed)
+        scores = {hit.row: hit.score for hit in hits}
+        coverage = {
+            hit.row: sum(not hit.terms.isdisjoint(terms) for terms in wanted) / len(wanted) if wanted else 1.0
+            for hit in hits
+        }
+        for hit in hits:  # a translation matches what its original matches
+            other = self.translations.get(hit.row)
+            if other is not None and allowed[other] and scores.get(other, 0.0) < hit.score:
+                total += other not in scores
+                scores[other], coverage[other] = hit.score, coverage[hit.row]
+        return scores, coverage, total
 
-    def _result(self, row: int, score: float, rank: int, forms: QueryForms) -> dict:
+    def _encode_query(self, query: str) -> np.ndarray:
+        vector = self.encoder.encode_queries([query])[0]
+        vector.flags.writeable = False
+        return vector
+
+    def _semantic_leg(self, query: str, allowed: np.ndarray) -> np.ndarray:
+        vector = self.query_vector(query)
+        scores = self.semantic.scores(vector, detect_language(query))
+        if len(self._pairs):
+            first, second = self._pairs[:, 0], self._pairs[:, 1]
+            shared = np.maximum(scores[first], scores[second])
+            scores[first], scores[second] = shared, shared
+        scores[~allowed] = -np.inf
+        return scores
+
+    def _fuse(
+        self,
+        parsed: ParsedQuery,
+        keyword: dict[int, float],
+        coverage: dict[int, float],
+        keyword_order: list[int],
+        semantic: np.ndarray,
+        semantic_order: list[int],
+        alpha: float,
+        fusion: str,
+        lang: str | None,
+        doc: str | None,
+    ) -> tuple[list[int], dict[int, float]]:
+        if fusion == "rrf":
+            fused = reciprocal_rank_fusion(keyword_order, semantic_order, alpha)
+        else:
+            candidates = set(keyword) | set(semantic_order)
+            floor = float(semantic[semantic_order[-1]]) if semantic_order else None
+            fused = fuse_scores(
+                normalise_keyword(keyword, coverage),
+                normalise_semantic({row: float(semantic[row]) for row in candidates if semantic[row] > -np.inf}, floor),
+                alpha,
+            )
+        exact = exact_match_query(parsed)
+        if exact is not None:
+            # Paragraphs holding the quoted phrase or identifier itself come before any near-miss.
+            holders = self.keyword_index.rows(exact, _filter(lang, doc))
+            fused.sort(key=lambda f: f.row not in holders)
+        return [f.row for f in fused], {f.row: f.score for f in fused}
+
+    def _allowed(self, lang: str | None, doc: str | None) -> np.ndarray:
+        allowed = np.ones(len(self.paragraphs), dtype=bool)
+        if lang:
+            allowed &= self._langs == lang
+        if doc:
+            allowed &= self._docs == doc
+        return allowed
+
+    def _result(
+        self,
+        row: int,
+        score: float,
+        keyword_score: float | None,
+        keyword_rank: int | None,
+        semantic: np.ndarray,
+        forms: QueryForms,
+    ) -> dict:
         record = self.paragraphs[row]
+        semantic_score = float(semantic[row])
         return {
             "id": record["id"],
             "doc_id": record["doc_id"],
@@ -95,15 +271,50 @@ class SearchEngine:
             "section": record["section"],
             "text": record["text"],
             "snippet_html": highlight(record["text"], forms, record["lang"]),
-            "score": round(score, 6),
-            "keyword": {"score": round(score, 6), "rank": rank},
-            "semantic": None,
+            "score": round(float(score), 6),
+            "keyword": None if keyword_score is None else {"score": round(keyword_score, 6), "rank": keyword_rank},
+            "semantic": None
+            if semantic_score == -np.inf
+            else {"score": round(semantic_score, 6), "rank": int((semantic > semantic_score).sum()) + 1},
             "url": f"/doc/{record['doc_id']}#p{record['ordinal']}",
-            "translation": None,
+            "translation": self.translation(record["id"]),
         }
 
-    def close(self) -> None:
-        self.keyword_index.close()
+    def _best_translations(self, pairs: list[dict]) -> dict[int, int]:
+        """Each aligned paragraph's best-scoring counterpart, both ways."""
+        best: dict[int, tuple[float, int]] = {}
+        for pair in pairs:
+            kk, ru = self.rows.get(pair["kk_id"]), self.rows.get(pair["ru_id"])
+            if kk is None or ru is None:
+                continue
+            for row, other in ((kk, ru), (ru, kk)):
+                if row not in best or pair["score"] > best[row][0]:
+                    best[row] = (pair["score"], other)
+        return {row: other for row, (_, other) in best.items()}
+
+
+def _check(mode: str, k: int, offset: int, alpha: float | None, fusion: str) -> float:
+    if mode not in MODES:
+        raise SearchError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+    if fusion not in FUSIONS:
+        raise SearchError(f"unknown fusion {fusion!r}: choose one of {', '.join(FUSIONS)}")
+    if not 1 <= k <= MAX_K:
+        raise SearchError(f"k must be between 1 and {MAX_K}")
+    if offset < 0:
+        raise SearchError("offset must not be negative")
+    if alpha is None:
+        return DEFAULT_ALPHA
+    if not 0.0 <= alpha <= 1.0:
+        raise SearchError("alpha must be between 0 (keyword only) and 1 (meaning only)")
+    return float(alpha)
+
+
+def _top(scores: np.ndarray, limit: int) -> list[int]:
+    """Rows of the ``limit`` highest finite scores, best first, ties by row."""
+    finite = np.flatnonzero(scores > -np.inf)
+    if len(finite) > limit:
+        finite = finite[np.argpartition(-scores[finite], limit - 1)[:limit]]
+    return [int(r) for r in finite[np.lexsort((finite, -scores[finite]))]]
 
 
 def _filter(lang: str | None, doc: str | None) -> q.Query | None:

@@ -1,11 +1,15 @@
-"""Relevance figures: ``python -m search.evaluate``.
+"""Relevance figures: ``python -m search.evaluate``, every mode side by side.
 
-- the judged dev queries on our own corpus (``../shared/eval/dev_queries.jsonl``): nDCG@10 (gain = grade),
-  Recall@10 over all judged paragraphs and MRR@10 of the first grade-2 paragraph, overall and per kind. A
-  returned paragraph carries a judgment when the judged quote is a substring of its text, both sides
-  normalised (NFC, ё→е, lower case, white space folded), as the set's README prescribes;
-- the public BEIR sets in ``../shared/data/`` (nDCG@10, Recall@100), each indexed as it is into
-  ``var/eval/<name>`` (rebuilt only when the data change).
+- judged queries on our own corpus (``../shared/eval/dev_queries.jsonl``, or ``--queries FILE`` of the same
+  form): nDCG@10 (gain = grade), Recall@10 over all judged paragraphs and MRR@10 of the first grade-2
+  paragraph, overall and per kind. A returned paragraph carries a judgment when the judged quote is a
+  substring of its text, both sides normalised (NFC, ё→е, lower case, white space folded), as the set's
+  README prescribes;
+- BEIR sets (a folder with a ``*corpus*.jsonl``, a ``*queries*.jsonl`` and a ``qrels*.tsv``; by name from
+  ``../shared/data/`` or by path): nDCG@10, Recall@100 and P@1, each indexed as it is into ``var/eval/<name>``
+  (rebuilt only when the data change);
+- the Kazakh–Russian alignment against gold quote pairs (``../shared/eval/dev_align_004.jsonl``): precision
+  and recall of the predicted paragraph pairs that involve a gold pair's paragraphs.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+from indexer.alignment import ALIGNMENT, read_alignment
 from indexer.build import build_index
 from indexer.generation import DEFAULT_INDEX
-from search.engine import SearchEngine
+from search.engine import MODES, SearchEngine
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-BEIR_SETS = {"xquad_ru": "qrels_validation.tsv", "kazqad_pool": "qrels.tsv"}
+DEFAULT_SETS = "dev,xquad_ru,kazqad_pool,tatoeba_kk_ru,align"
 
 
 def match_form(text: str) -> str:
@@ -41,13 +46,20 @@ def ndcg(gains: list[float], ideal: list[float], k: int = 10) -> float:
     return dcg(gains) / best if best else 0.0
 
 
-def evaluate_dev(engine: SearchEngine, queries_path: Path, mode: str = "keyword", k: int = 10) -> dict:
+def _mean_by_kind(per_kind: dict[str, list[dict]]) -> dict[str, dict]:
+    return {
+        kind: {m: sum(s[m] for s in rows) / len(rows) for m in rows[0]} | {"n": len(rows)}
+        for kind, rows in per_kind.items()
+    }
+
+
+def evaluate_dev(engine: SearchEngine, queries_path: Path, k: int = 10, **search_args) -> dict:
     """Per-kind and overall nDCG@10, Recall@10, MRR@10 on judged queries."""
     per_kind: dict[str, list[dict]] = defaultdict(list)
     for line in queries_path.read_text(encoding="utf-8").splitlines():
         judged = json.loads(line)
         quotes = [(match_form(r["quote"]), r["grade"]) for r in judged["relevant"]]
-        results = engine.search(judged["query"], k=k, mode=mode)["results"]
+        results = engine.search(judged["query"], k=k, **search_args)["results"]
         gains, found, first_answer = [], set(), 0.0
         for rank, result in enumerate(results, start=1):
             text = match_form(result["text"])
@@ -64,34 +76,86 @@ def evaluate_dev(engine: SearchEngine, queries_path: Path, mode: str = "keyword"
         }
         per_kind[judged["kind"]].append(scores)
         per_kind["all"].append(scores)
-    return {
-        kind: {m: sum(s[m] for s in rows) / len(rows) for m in rows[0]} | {"n": len(rows)}
-        for kind, rows in per_kind.items()
-    }
+    return _mean_by_kind(per_kind)
 
 
-def evaluate_beir(name: str, data_dir: Path, work_dir: Path, mode: str = "keyword") -> dict:
-    """nDCG@10 and Recall@100 of a BEIR set indexed as it is."""
-    folder = data_dir / name
-    index_dir = work_dir / name
-    build_index([folder / "corpus.jsonl"], index_dir, progress=False)
-    engine = SearchEngine(index_dir)
+def beir_files(folder: Path) -> tuple[Path, Path, Path]:
+    """The corpus, queries and qrels files of a BEIR-style folder."""
+    found = []
+    for pattern in ("*corpus*.jsonl", "*queries*.jsonl", "qrels*.tsv"):
+        matches = sorted(folder.glob(pattern))
+        if len(matches) != 1:
+            raise ValueError(f"{folder}: expected one {pattern}, found {len(matches)}")
+        found.append(matches[0])
+    return found[0], found[1], found[2]
+
+
+def index_beir(folder: Path, work_dir: Path) -> Path:
+    corpus, _, _ = beir_files(folder)
+    index_dir = work_dir / folder.name
+    build_index([corpus], index_dir, progress=False)
+    return index_dir
+
+
+def evaluate_beir(folder: Path, engine: SearchEngine, **search_args) -> dict:
+    """nDCG@10, Recall@100 and P@1 of a BEIR set already indexed into ``engine``."""
+    _, queries_path, qrels_path = beir_files(folder)
     qrels: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in (folder / BEIR_SETS[name]).read_text(encoding="utf-8").splitlines()[1:]:
+    for row in qrels_path.read_text(encoding="utf-8").splitlines()[1:]:
         query_id, corpus_id, score = row.split("\t")
         qrels[query_id][corpus_id] = int(score)
-    queries = [json.loads(line) for line in (folder / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
-    ndcgs, recalls = [], []
-    for query in queries:
+    ndcgs, recalls, firsts = [], [], []
+    for line in queries_path.read_text(encoding="utf-8").splitlines():
+        query = json.loads(line)
         relevant = qrels.get(query["_id"])
         if not relevant:
             continue
-        results = engine.search(query["text"], k=100, mode=mode)["results"]
+        results = engine.search(query["text"], k=100, **search_args)["results"]
         returned = [r["id"].split(":", 1)[1] for r in results]
         ndcgs.append(ndcg([relevant.get(doc, 0) for doc in returned[:10]], list(relevant.values())))
         recalls.append(len(set(returned) & set(relevant)) / len(relevant))
-    engine.close()
-    return {"ndcg@10": sum(ndcgs) / len(ndcgs), "recall@100": sum(recalls) / len(recalls), "n": len(ndcgs)}
+        firsts.append(float(bool(returned) and relevant.get(returned[0], 0) > 0))
+    n = len(ndcgs)
+    return {"ndcg@10": sum(ndcgs) / n, "recall@100": sum(recalls) / n, "p@1": sum(firsts) / n, "n": n}
+
+
+def evaluate_alignment(engine: SearchEngine, gold_path: Path) -> dict:
+    """Precision and recall of the generation's Kazakh–Russian pairs against gold quote pairs.
+
+    Each gold quote is mapped to the paragraph that contains it. Precision counts the predicted pairs that
+    touch a gold paragraph (on either side): the rest of the alignment is not judged.
+    """
+    texts = [(record["id"], match_form(record["text"])) for record in engine.paragraphs]
+
+    def holder(quote: str) -> str | None:
+        quote = match_form(quote)
+        return next((pid for pid, text in texts if quote in text), None)
+
+    gold = set()
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        pair = json.loads(line)
+        gold.add((holder(pair["kk"]), holder(pair["ru"])))
+    predicted = {(p["kk_id"], p["ru_id"]) for p in read_alignment(engine.generation.path / ALIGNMENT)}
+    kk_gold, ru_gold = {kk for kk, _ in gold}, {ru for _, ru in gold}
+    judged = {pair for pair in predicted if pair[0] in kk_gold or pair[1] in ru_gold}
+    return {
+        "precision": len(judged & gold) / len(judged) if judged else 0.0,
+        "recall": len(predicted & gold) / len(gold),
+        "n": len(gold),
+    }
+
+
+def _print_dev(figures: dict[str, dict], modes: list[str]) -> None:
+    kinds = sorted(figures[modes[0]], key=lambda kind: (kind != "all", kind))
+    header = "".join(f"{mode:>24}" for mode in modes)
+    print(f"  {'kind':<13}{'n':>3}{header}")
+    print(f"  {'':<16}" + "".join(f"{'nDCG  R@10   MRR':>24}" for _ in modes))
+    for kind in kinds:
+        cells = "".join(
+            f"{figures[m][kind]['ndcg@10']:>10.3f}{figures[m][kind]['recall@10']:>7.3f}{figures[m][kind]['mrr@10']:>7.3f}"
+            for m in modes
+        )
+        print(f"  {kind:<13}{figures[modes[0]][kind]['n']:>3}{cells}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,28 +164,47 @@ def main(argv: list[str] | None = None) -> int:
         "--index", type=Path, default=DEFAULT_INDEX, help=f"index of the corpus (default: {DEFAULT_INDEX})"
     )
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder (default: ../shared)")
+    parser.add_argument("--queries", type=Path, help="judged queries (default: <shared>/eval/dev_queries.jsonl)")
+    parser.add_argument("--align", type=Path, help="gold pairs (default: <shared>/eval/dev_align_004.jsonl)")
     parser.add_argument("--work", type=Path, default=Path("var/eval"), help="where BEIR sets are indexed")
-    parser.add_argument("--mode", default="keyword")
-    parser.add_argument("--sets", default="dev," + ",".join(BEIR_SETS), help="comma-separated: dev and BEIR set names")
+    parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated (default: {','.join(MODES)})")
+    parser.add_argument("--alpha", type=float, help="hybrid weight of meaning (default: the engine's)")
+    parser.add_argument("--fusion", default="weighted", choices=["weighted", "rrf"])
+    parser.add_argument(
+        "--sets", default=DEFAULT_SETS, help="comma-separated: dev, align, and BEIR set names or folders"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    wanted = args.sets.split(",")
+    modes = args.modes.split(",")
+    search_args = {"alpha": args.alpha, "fusion": args.fusion}
     figures: dict[str, dict] = {}
-    if "dev" in wanted:
-        engine = SearchEngine(args.index)
-        figures["dev"] = evaluate_dev(engine, args.shared / "eval" / "dev_queries.jsonl", args.mode)
+    wanted = args.sets.split(",")
+    engine = SearchEngine(args.index) if {"dev", "align"} & set(wanted) else None
+    for name in wanted:
+        if name == "dev":
+            queries = args.queries or args.shared / "eval" / "dev_queries.jsonl"
+            figures["dev"] = {m: evaluate_dev(engine, queries, mode=m, **search_args) for m in modes}
+            print(f"judged queries ({queries.name}):")
+            _print_dev(figures["dev"], modes)
+        elif name == "align":
+            gold = args.align or args.shared / "eval" / "dev_align_004.jsonl"
+            figures["align"] = row = evaluate_alignment(engine, gold)
+            print(
+                f"alignment ({gold.name}, {row['n']} pairs): "
+                f"precision {row['precision']:.3f} recall {row['recall']:.3f}"
+            )
+        else:
+            folder = Path(name) if "/" in name else args.shared / "data" / name
+            beir_engine = SearchEngine(index_beir(folder, args.work))
+            figures[folder.name] = {m: evaluate_beir(folder, beir_engine, mode=m, **search_args) for m in modes}
+            beir_engine.close()
+            for mode, row in figures[folder.name].items():
+                print(
+                    f"{folder.name} ({mode}, {row['n']} queries): nDCG@10 {row['ndcg@10']:.3f}  "
+                    f"Recall@100 {row['recall@100']:.3f}  P@1 {row['p@1']:.3f}"
+                )
+    if engine:
         engine.close()
-        print(f"dev queries ({args.mode}):")
-        print(f"  {'kind':<14}{'n':>3}  {'nDCG@10':>8} {'R@10':>6} {'MRR@10':>7}")
-        for kind, row in sorted(figures["dev"].items(), key=lambda item: item[0] != "all"):
-            print(f"  {kind:<14}{row['n']:>3}  {row['ndcg@10']:>8.3f} {row['recall@10']:>6.3f} {row['mrr@10']:>7.3f}")
-    for name in (n for n in wanted if n in BEIR_SETS):
-        figures[name] = evaluate_beir(name, args.shared / "data", args.work, args.mode)
-        row = figures[name]
-        print(
-            f"{name} ({args.mode}, {row['n']} queries): "
-            f"nDCG@10 {row['ndcg@10']:.3f}  Recall@100 {row['recall@100']:.3f}"
-        )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0

@@ -30,14 +30,15 @@ class ParsedQuery:
     prefixes: list[str] = field(default_factory=list)
     fuzzy: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    identifiers: list[list[str]] = field(default_factory=list)  # ДС-219, 13.08.2014, COVID-19: matched as phrases
     kazakh: bool = False
 
     @property
     def empty(self) -> bool:
-        return not (self.words or self.phrases or self.prefixes or self.fuzzy)
+        return not (self.words or self.phrases or self.prefixes or self.fuzzy or self.identifiers)
 
     def all_words(self) -> list[str]:
-        return [*self.words, *(w for phrase in self.phrases for w in phrase), *self.fuzzy]
+        return [*self.words, *(w for phrase in [*self.phrases, *self.identifiers] for w in phrase), *self.fuzzy]
 
 
 def _words(text: str) -> list[str]:
@@ -63,9 +64,13 @@ def parse_query(text: str) -> ParsedQuery:
         elif fuzzy:
             parsed.fuzzy.append(normalise(fuzzy))
         else:
-            parsed.words.extend(_words(match.group(0)))
+            words = _words(match.group(0))
+            if len(words) > 1 and any(w.isdigit() for w in words):
+                parsed.identifiers.append(words)
+            else:
+                parsed.words.extend(words)
     content = [w for w in parsed.words if not is_stopword(w)]
-    if content or parsed.phrases or parsed.prefixes or parsed.fuzzy:
+    if content or parsed.phrases or parsed.prefixes or parsed.fuzzy or parsed.identifiers:
         parsed.words = content
     return parsed
 
@@ -95,6 +100,7 @@ def keyword_query(parsed: ParsedQuery, strict_phrases: bool = True) -> q.Query:
     scored: list[q.Query] = [_word_query(w, parsed.kazakh) for w in parsed.words]
     scored += [q.Prefix("exact", p, constantscore=False) for p in parsed.prefixes]
     scored += [q.FuzzyTerm("exact", w, maxdist=1, prefixlength=1) for w in parsed.fuzzy]
+    scored += [_phrase_query(words, parsed.kazakh) for words in parsed.identifiers]
     phrases = [_phrase_query(words, parsed.kazakh) for words in parsed.phrases]
     if not strict_phrases:
         scored += [_word_query(w, parsed.kazakh) for words in parsed.phrases for w in words if not is_stopword(w)]
@@ -107,3 +113,24 @@ def keyword_query(parsed: ParsedQuery, strict_phrases: bool = True) -> q.Query:
     if parsed.excluded:
         result = q.AndNot(result, q.Or([q.Term("exact", w) for w in parsed.excluded]))
     return result
+
+
+def exact_match_query(parsed: ParsedQuery) -> q.Query | None:
+    """What a paragraph must contain to rank above mere look-alikes: every quoted phrase and identifier."""
+    wanted = [_phrase_query(words, parsed.kazakh) for words in [*parsed.phrases, *parsed.identifiers]]
+    return q.And(wanted) if wanted else None
+
+
+def word_terms(parsed: ParsedQuery) -> list[frozenset[tuple[str, str]]]:
+    """For each content word of the query, the index terms that count as matching it (for coverage)."""
+    terms = []
+    for word in parsed.all_words():
+        if is_stopword(word):
+            continue
+        forms = {("exact", word), ("kk", kazakh_stem(word))}
+        if word.isdigit():
+            forms.add(("ru", word))
+        elif not parsed.kazakh:
+            forms.update(("ru", lemma) for lemma in russian_lemmas(word))
+        terms.append(frozenset(forms))
+    return terms

@@ -14,6 +14,8 @@ from search.engine import SearchEngine
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+# The project's own embedding cache: a test run embeds the corpus once, later runs not at all.
+CACHE = ROOT / "var" / "cache"
 
 
 def shared_path(*parts: str) -> Path:
@@ -26,7 +28,7 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = tmp_path_factory.mktemp("index")
-    build_index([CORPUS], index_dir, progress=False)
+    build_index([CORPUS], index_dir, progress=False, cache_dir=CACHE)
     return index_dir
 
 

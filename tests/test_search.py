@@ -8,7 +8,7 @@ import pytest
 from indexer.build import NoDocuments, build_index
 from indexer.generation import published_generation
 from search.engine import SearchEngine, SearchError
-from tests.conftest import CORPUS, PYTHON, ROOT
+from tests.conftest import CACHE, CORPUS, PYTHON, ROOT
 
 
 def ids(response):
@@ -38,16 +38,23 @@ def test_inflected_russian_query_finds_the_paragraph(engine):
     assert top["keyword"]["rank"] == 1 and "<mark>" in top["snippet_html"]
 
 
-def test_kazakh_query_meets_other_inflections(engine):
-    results = engine.search("электрондық білезік қолдану", k=5)["results"]
-    assert results and all(r["lang"] == "kk" for r in results[:3])
-    assert any("білезіктер" in r["text"] for r in results[:3])
+def test_kazakh_query_meets_other_inflections_and_brings_the_translation(engine):
+    results = engine.search("электрондық білезік қолдану", k=6, mode="keyword")["results"]
+    kazakh = [r for r in results if r["lang"] == "kk"]
+    assert any("білезіктер" in r["text"] for r in kazakh)
+    # each Kazakh annex paragraph's Russian original ranks with it
+    assert {r["translation"]["id"] for r in kazakh} <= {r["id"] for r in results}
 
 
 def test_quoted_phrase_matches_inflected_wording_and_exact_identifiers(engine):
     results = engine.search('"лицо, выступающее в официальном качестве"', k=5)["results"]
     assert any("«лица, выступающие в официальном качестве»" in r["text"] for r in results)
     assert engine.search("ДС-219", k=2)["results"][0]["doc_id"] == "mvd-ds-219"
+    # in hybrid mode the paragraphs holding the phrase come before any semantic near-miss
+    holders = engine.search('"лицо, выступающее"', k=20, mode="keyword")
+    hybrid = engine.search('"лицо, выступающее"', k=20)
+    assert 0 < holders["total"] < 20 and hybrid["total"] > holders["total"]
+    assert set(ids(hybrid)[: holders["total"]]) == set(ids(holders))
 
 
 def test_filters_paging_and_totals(engine):
@@ -71,8 +78,8 @@ def test_markup_in_queries_is_escaped_and_odd_syntax_is_text(engine):
 
 def test_rebuild_of_unchanged_corpus_is_skipped_and_failed_build_keeps_published(tmp_path):
     index = tmp_path / "index"
-    first = build_index([CORPUS / "002_8f2f399057266b42.txt"], index, progress=False)
-    again = build_index([CORPUS / "002_8f2f399057266b42.txt"], index, progress=False)
+    first = build_index([CORPUS / "002_8f2f399057266b42.txt"], index, progress=False, cache_dir=CACHE)
+    again = build_index([CORPUS / "002_8f2f399057266b42.txt"], index, progress=False, cache_dir=CACHE)
     assert again.up_to_date and again.generation == first.generation
     empty = tmp_path / "empty"
     empty.mkdir()

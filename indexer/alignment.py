@@ -1,0 +1,97 @@
+"""Kazakh ↔ Russian paragraph alignment inside bilingual documents (004: letter and annex in both languages).
+
+A monotonic alignment over embedding similarity, as Bertalign does: dynamic programming over the two
+paragraph sequences in document order, with 1–1, 1–2 and 2–1 groups (a translator may split or join a
+paragraph) and skips for paragraphs that have no counterpart. A group's score is a *margin*: its cosine minus
+the mean cosine of each side with its nearest other-language neighbours. Raw e5 cosines of any two
+same-topic paragraphs are high (≈0.8), so only the margin tells a translation from a neighbour; a group is
+taken only when its margin is positive, and a skip costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ALIGNMENT = "alignment.jsonl"
+NEIGHBOURS = 4  # how many nearest other-language paragraphs set a paragraph's margin baseline
+MOVES = ((1, 1), (1, 2), (2, 1))
+
+
+def align_documents(records: list[dict], vectors: np.ndarray) -> list[dict]:
+    """``{"kk_id", "ru_id", "score"}`` pairs for every document holding both Kazakh and Russian paragraphs."""
+    rows_by_doc: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for row, record in enumerate(records):
+        rows_by_doc[record["doc_id"]][record["lang"]].append(row)
+    pairs = []
+    for by_lang in rows_by_doc.values():
+        kk, ru = by_lang.get("kk", []), by_lang.get("ru", [])
+        if kk and ru:
+            for kk_group, ru_group, score in align_sequences(vectors[kk], vectors[ru]):
+                pairs += [
+                    {"kk_id": records[kk[i]]["id"], "ru_id": records[ru[j]]["id"], "score": round(score, 4)}
+                    for i in kk_group
+                    for j in ru_group
+                ]
+    return pairs
+
+
+def align_sequences(source: np.ndarray, target: np.ndarray) -> list[tuple[range, range, float]]:
+    """Monotonic groups (source rows, target rows, cosine) maximising the summed margin."""
+    n, m = len(source), len(target)
+    k = min(NEIGHBOURS, n, m)
+    sims = source @ target.T
+    source_base = -np.sort(-sims, axis=1)[:, :k].mean(axis=1)
+    target_base = -np.sort(-sims, axis=0)[:k].mean(axis=0)
+
+    def group(i: int, di: int, j: int, dj: int) -> tuple[float, float]:
+        a = source[i : i + di].sum(axis=0)
+        b = target[j : j + dj].sum(axis=0)
+        cosine = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+        base = (source_base[i : i + di].mean() + target_base[j : j + dj].mean()) / 2
+        return cosine - base, cosine
+
+    best = np.full((n + 1, m + 1), -np.inf)
+    best[0, 0] = 0.0
+    back: dict[tuple[int, int], tuple[int, int, float]] = {}
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == j == 0:
+                continue
+            options = []
+            if i:
+                options.append((best[i - 1, j], 1, 0, 0.0))
+            if j:
+                options.append((best[i, j - 1], 0, 1, 0.0))
+            for di, dj in MOVES:
+                if i >= di and j >= dj:
+                    margin, cosine = group(i - di, di, j - dj, dj)
+                    if margin > 0:
+                        options.append((best[i - di, j - dj] + margin, di, dj, cosine))
+            score, di, dj, cosine = max(options, key=lambda option: option[0])
+            best[i, j] = score
+            back[i, j] = (di, dj, cosine)
+    groups = []
+    i, j = n, m
+    while i or j:
+        di, dj, cosine = back[i, j]
+        if di and dj:
+            groups.append((range(i - di, i), range(j - dj, j), cosine))
+        i, j = i - di, j - dj
+    return groups[::-1]
+
+
+def write_alignment(path: Path, pairs: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        for pair in pairs:
+            out.write(json.dumps(pair, ensure_ascii=False) + "\n")
+
+
+def read_alignment(path: Path) -> list[dict]:
+    if not Path(path).exists():
+        return []
+    with open(path, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]

