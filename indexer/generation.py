@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,13 +72,10 @@ def published_generation(index_dir: Path) -> Generation:
 
 
 def start_generation(index_dir: Path) -> Path:
-    """A fresh, hidden folder to build the next generation in."""
+    """A fresh, hidden folder to build the next generation in (named by time, unique even within a second)."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
-    path = index_dir / f"{_BUILDING}{name}"
-    path.mkdir()
-    return path
+    return Path(tempfile.mkdtemp(prefix=f"{_BUILDING}{time.strftime('%Y%m%d-%H%M%S')}-", dir=index_dir))
 
 
 def publish_generation(building: Path, manifest: dict) -> Generation:

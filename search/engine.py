@@ -33,9 +33,10 @@ from indexer.language import detect_language
 from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion
+from search.parallel import ParallelRow, parallel_rows
 from search.query import ParsedQuery, exact_match_query, keyword_query, parse_query, word_terms
 from search.semantic import SemanticLeg
-from search.snippets import QueryForms, highlight
+from search.snippets import QueryForms, highlight, highlight_sentence, sentences
 from search.suggest import Suggester
 
 MODES = ("hybrid", "keyword", "semantic")
@@ -45,6 +46,7 @@ DEFAULT_FUSION = "weighted"
 # Chosen on the dev queries (python -m search.evaluate --alphas): see README, "Relevance".
 DEFAULT_ALPHA = 0.4
 MAX_K = 100
+MAX_SENTENCES = 6  # sentences of a paragraph considered when marking the one closest to the query
 # Candidates taken from each leg. Fixed, so that every page of a query is cut from one and the same ranking
 # (the semantic scale's floor is the window's last score); a page beyond it takes the next multiple.
 WINDOW = 100
@@ -85,12 +87,14 @@ class SearchEngine:
         self.semantic = SemanticLeg(self.vectors, [r["lang"] for r in self.paragraphs])
         self._langs = np.array([r["lang"] for r in self.paragraphs])
         self._docs = np.array([r["doc_id"] for r in self.paragraphs])
-        self.translations = self._best_translations(read_alignment(self.generation.path / ALIGNMENT))
+        self.alignment = read_alignment(self.generation.path / ALIGNMENT)
+        self.translations = self._best_translations(self.alignment)
         pairs = [(row, other) for row, other in self.translations.items() if row < other]
         self._pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
         self.suggester = Suggester(read_vocabulary(self.generation.path / VOCABULARY))
         # Paging and retyping repeat queries: embedding one costs more than the rest of a search.
         self.query_vector = lru_cache(maxsize=1024)(self._encode_query)
+        self.sentence_vector = lru_cache(maxsize=8192)(self._encode_sentence)
 
     def search(
         self,
@@ -102,8 +106,16 @@ class SearchEngine:
         lang: str | None = None,
         doc: str | None = None,
         fusion: str = DEFAULT_FUSION,
+        snippets: bool = True,
+        sentence_marks: int = 0,
     ) -> dict:
-        """The API response for ``query``: results ``offset`` … ``offset + k`` and how many there are in all."""
+        """The API response for ``query``: results ``offset`` … ``offset + k`` and how many there are in all.
+
+        ``snippets=False`` leaves ``snippet_html`` empty, for callers that only need ids and text (evaluation).
+        ``sentence_marks=n`` marks, in the first n hits found by meaning alone, the sentence nearest to the
+        query: sentences are embedded on demand (~13 ms each the first time), so pages ask for it, the API
+        does not by default.
+        """
         started = time.perf_counter()
         alpha = _check(mode, k, offset, alpha, fusion)
         alpha = {"keyword": 0.0, "semantic": 1.0}.get(mode, alpha)
@@ -131,12 +143,14 @@ class SearchEngine:
                 parsed, keyword, coverage, keyword_order, semantic, semantic_order, alpha, fusion, lang, doc
             )
             total = len(ranking) + max(0, keyword_total - len(keyword))
-        forms = QueryForms.of(parsed)
+        forms = QueryForms.of(parsed) if snippets else None
         keyword_ranks = {row: rank for rank, row in enumerate(keyword_order, start=1)}
+        page = ranking[offset : offset + k]
         results = [
-            self._result(row, scores[row], keyword.get(row), keyword_ranks.get(row), semantic, forms)
-            for row in ranking[offset : offset + k]
+            self._result(row, scores[row], keyword.get(row), keyword_ranks.get(row), semantic, forms) for row in page
         ]
+        if snippets and sentence_marks and mode != "keyword" and query.strip():
+            self._mark_closest_sentences(query, [r for r in results if r["keyword"] is None][:sentence_marks])
         return {
             "query": query,
             "mode": mode,
@@ -162,6 +176,27 @@ class SearchEngine:
     def paragraph(self, paragraph_id: str) -> dict | None:
         row = self.rows.get(paragraph_id)
         return None if row is None else self.paragraphs[row]
+
+    def neighbours(self, paragraph_id: str) -> tuple[dict | None, dict | None]:
+        """The paragraphs just before and after one, within its document."""
+        row = self.rows[paragraph_id]
+        doc_id = self.paragraphs[row]["doc_id"]
+        before = self.paragraphs[row - 1] if row > 0 and self.paragraphs[row - 1]["doc_id"] == doc_id else None
+        after = self.paragraphs[row + 1] if row + 1 < len(self.paragraphs) else None
+        return before, after if after and after["doc_id"] == doc_id else None
+
+    def documents(self) -> list[dict]:
+        """The indexed documents as the manifest lists them (doc_id, title, author, year, languages, paragraphs)."""
+        return self.generation.manifest.get("documents", [])
+
+    def document_paragraphs(self, doc_id: str) -> list[dict]:
+        return [record for record in self.paragraphs if record["doc_id"] == doc_id]
+
+    def parallel(self, doc_id: str) -> list[ParallelRow]:
+        """The Kazakh and Russian paragraphs of a bilingual document, aligned row by row."""
+        prefix = f"{doc_id}:"
+        pairs = [pair for pair in self.alignment if pair["kk_id"].startswith(prefix)]
+        return parallel_rows(self.document_paragraphs(doc_id), pairs)
 
     def translation(self, paragraph_id: str) -> dict | None:
         """The aligned paragraph in the other language, as the API shows it, or None."""
@@ -196,6 +231,23 @@ class SearchEngine:
                 total += other not in scores
                 scores[other], coverage[other] = hit.score, coverage[hit.row]
         return scores, coverage, total
+
+    def _mark_closest_sentences(self, query: str, results: list[dict]) -> None:
+        """A hit found by meaning alone has no word to mark: mark its sentence nearest to the query.
+
+        Only paragraphs of several sentences, and their first MAX_SENTENCES; vectors are remembered.
+        """
+        query_vector = self.query_vector(query)
+        for result in results:
+            found = sentences(result["text"])[:MAX_SENTENCES]
+            if len(found) < 2:
+                continue
+            vectors = np.stack([self.sentence_vector(result["text"][start:end]) for start, end in found])
+            best = int(np.argmax(vectors @ query_vector))
+            result["snippet_html"] = highlight_sentence(result["text"], found[best])
+
+    def _encode_sentence(self, sentence: str) -> np.ndarray:
+        return self.encoder.encode_passages([sentence])[0]
 
     def _encode_query(self, query: str) -> np.ndarray:
         vector = self.encoder.encode_queries([query])[0]
@@ -257,7 +309,7 @@ class SearchEngine:
         keyword_score: float | None,
         keyword_rank: int | None,
         semantic: np.ndarray,
-        forms: QueryForms,
+        forms: QueryForms | None,
     ) -> dict:
         record = self.paragraphs[row]
         semantic_score = float(semantic[row])
@@ -270,7 +322,7 @@ class SearchEngine:
             "lang": record["lang"],
             "section": record["section"],
             "text": record["text"],
-            "snippet_html": highlight(record["text"], forms, record["lang"]),
+            "snippet_html": highlight(record["text"], forms, record["lang"]) if forms else "",
             "score": round(float(score), 6),
             "keyword": None if keyword_score is None else {"score": round(keyword_score, 6), "rank": keyword_rank},
             "semantic": None

@@ -59,7 +59,7 @@ def evaluate_dev(engine: SearchEngine, queries_path: Path, k: int = 10, **search
     for line in queries_path.read_text(encoding="utf-8").splitlines():
         judged = json.loads(line)
         quotes = [(match_form(r["quote"]), r["grade"]) for r in judged["relevant"]]
-        results = engine.search(judged["query"], k=k, **search_args)["results"]
+        results = engine.search(judged["query"], k=k, snippets=False, **search_args)["results"]
         gains, found, first_answer = [], set(), 0.0
         for rank, result in enumerate(results, start=1):
             text = match_form(result["text"])
@@ -110,7 +110,7 @@ def evaluate_beir(folder: Path, engine: SearchEngine, **search_args) -> dict:
         relevant = qrels.get(query["_id"])
         if not relevant:
             continue
-        results = engine.search(query["text"], k=100, **search_args)["results"]
+        results = engine.search(query["text"], k=100, snippets=False, **search_args)["results"]
         returned = [r["id"].split(":", 1)[1] for r in results]
         ndcgs.append(ndcg([relevant.get(doc, 0) for doc in returned[:10]], list(relevant.values())))
         recalls.append(len(set(returned) & set(relevant)) / len(relevant))

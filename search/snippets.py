@@ -7,6 +7,7 @@ document or a query is shown, never run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -14,6 +15,7 @@ from indexer.analysis import is_stopword, kazakh_stem, russian_lemmas, tokenize
 from search.query import ParsedQuery
 
 SNIPPET_CHARS = 360
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=[«\"(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9•–-])")
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,30 @@ class QueryForms:
 
 def highlight(text: str, forms: QueryForms, lang: str, max_chars: int = SNIPPET_CHARS) -> str:
     """HTML of the part of ``text`` with the most matches (all of it if short), matches in ``<mark>``."""
-    spans = [(t.start, t.end) for t in tokenize(text) if forms.matches(t.text, lang)]
+    return render_snippet(text, [(t.start, t.end) for t in tokenize(text) if forms.matches(t.text, lang)], max_chars)
+
+
+def highlight_sentence(text: str, sentence: tuple[int, int]) -> str:
+    """HTML of ``text`` around one sentence, marked whole (for a hit found by meaning, not by words)."""
+    start, end = sentence
+    return render_snippet(text, [(start, end)], max(SNIPPET_CHARS, end - start + SNIPPET_CHARS // 4), "near")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph."""
+    spans, start = [], 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def render_snippet(
+    text: str, spans: list[tuple[int, int]], max_chars: int = SNIPPET_CHARS, mark_class: str | None = None
+) -> str:
+    """Escaped HTML of the stretch of ``text`` holding most ``spans`` (all of it if short), spans in ``<mark>``."""
+    mark = f'<mark class="{mark_class}">' if mark_class else "<mark>"
     start, end = _window(text, spans, max_chars)
     html = ["…"] if start > 0 else []
     cursor = start
@@ -51,7 +76,7 @@ def highlight(text: str, forms: QueryForms, lang: str, max_chars: int = SNIPPET_
         if span_start < start or span_end > end:
             continue
         html.append(escape(text[cursor:span_start]))
-        html.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        html.append(f"{mark}{escape(text[span_start:span_end])}</mark>")
         cursor = span_end
     html.append(escape(text[cursor:end]))
     if end < len(text):

@@ -1,0 +1,31 @@
+"""The web front end: search pages, the JSON API, OpenSearch and suggestions, over one live index.
+
+app = create_app("var/index")      # Flask app factory; `python -m web` serves it with waitress
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from indexer.generation import DEFAULT_INDEX
+from web import api, errors, i18n, pages, security
+from web.live_engine import LiveEngine
+
+
+def create_app(index_dir: Path | str | None = None, reload_seconds: float = 2.0) -> Flask:
+    """The kazsearch app over the index published in ``index_dir`` (default: var/index or KAZSEARCH_INDEX).
+
+    A newly published generation is picked up by the next request after ``reload_seconds``.
+    """
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # keep the field order of the API contract
+    app.extensions["kazsearch"] = LiveEngine(Path(index_dir or DEFAULT_INDEX), reload_seconds)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    return app

@@ -1,0 +1,41 @@
+"""Command line: ``python -m web [--host 127.0.0.1] [--port 8000] [--index DIR]`` serves kazsearch.
+
+The server is waitress: a pure-Python, production WSGI server whose threads run searches in parallel where
+it matters (the encoder and NumPy release the GIL), with one copy of the index and model in memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import waitress
+
+from indexer.generation import DEFAULT_INDEX, IndexNotFound, published_generation
+from web import create_app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m web", description="Serve the kazsearch web front end.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"index folder (default: {DEFAULT_INDEX})")
+    parser.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        published_generation(args.index)
+    except IndexNotFound as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    app = create_app(args.index)
+    app.extensions["kazsearch"].get()  # load the index and the model before the first request
+    print(f"kazsearch serving {args.index} on http://{args.host}:{args.port}/", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="kazsearch")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

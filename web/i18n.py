@@ -1,0 +1,105 @@
+"""The interface's three languages: Russian, Kazakh and English.
+
+The language comes from ``?ui=`` (remembered in a cookie), else the cookie, else the browser's
+Accept-Language, else Russian. Templates call ``t("key")``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask.wrappers import Response
+
+LANGUAGES = ("ru", "kk", "en")
+DEFAULT = "ru"
+COOKIE = "ui"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {
+        "ru": "kazsearch — поиск по докладам",
+        "kk": "kazsearch — баяндамалар бойынша іздеу",
+        "en": "kazsearch — search the reports",
+    },
+    "tagline": {
+        "ru": "Поиск абзацев в докладах о Казахстане на русском и казахском",
+        "kk": "Қазақстан туралы баяндамалардан орыс және қазақ тілдерінде абзац іздеу",
+        "en": "Paragraph search over reports on Kazakhstan, in Russian and Kazakh",
+    },
+    "search": {"ru": "Найти", "kk": "Іздеу", "en": "Search"},
+    "placeholder": {
+        "ru": 'Слова, вопрос или "точная фраза"',
+        "kk": 'Сөздер, сұрақ немесе "нақты тіркес"',
+        "en": 'Words, a question or a "quoted phrase"',
+    },
+    "mode": {"ru": "Режим", "kk": "Режим", "en": "Mode"},
+    "mode_hybrid": {"ru": "смешанный", "kk": "аралас", "en": "hybrid"},
+    "mode_keyword": {"ru": "по словам", "kk": "сөздер бойынша", "en": "keywords"},
+    "mode_semantic": {"ru": "по смыслу", "kk": "мағынасы бойынша", "en": "meaning"},
+    "weight": {"ru": "Слова ↔ смысл", "kk": "Сөздер ↔ мағына", "en": "Words ↔ meaning"},
+    "any_lang": {"ru": "все языки", "kk": "барлық тілдер", "en": "all languages"},
+    "any_doc": {"ru": "все доклады", "kk": "барлық баяндамалар", "en": "all reports"},
+    "lang_ru": {"ru": "русский", "kk": "орысша", "en": "Russian"},
+    "lang_kk": {"ru": "казахский", "kk": "қазақша", "en": "Kazakh"},
+    "lang_en": {"ru": "английский", "kk": "ағылшынша", "en": "English"},
+    "lang_other": {"ru": "другой", "kk": "басқа", "en": "other"},
+    "results": {
+        "ru": "Результаты {first}–{last} из {total}",
+        "kk": "{total} нәтиженің {first}–{last}",
+        "en": "Results {first}–{last} of {total}",
+    },
+    "no_results": {"ru": "Ничего не найдено.", "kk": "Ештеңе табылмады.", "en": "Nothing found."},
+    "previous": {"ru": "← Назад", "kk": "← Артқа", "en": "← Previous"},
+    "next": {"ru": "Дальше →", "kk": "Әрі қарай →", "en": "Next →"},
+    "para": {"ru": "п.", "kk": "т.", "en": "para."},
+    "copy": {"ru": "Копировать ссылку", "kk": "Сілтемені көшіру", "en": "Copy citation"},
+    "copied": {"ru": "Скопировано", "kk": "Көшірілді", "en": "Copied"},
+    "translation": {"ru": "Перевод", "kk": "Аударма", "en": "Translation"},
+    "open": {"ru": "В документе", "kk": "Құжатта", "en": "In the document"},
+    "similar": {"ru": "Похожие абзацы", "kk": "Ұқсас абзацтар", "en": "Similar paragraphs"},
+    "compare": {
+        "ru": "Сравнить казахский и русский",
+        "kk": "Қазақша мен орысшаны салыстыру",
+        "en": "Compare Kazakh and Russian",
+    },
+    "unaligned": {"ru": "нет пары", "kk": "жұбы жоқ", "en": "no counterpart"},
+    "documents": {"ru": "Доклады", "kk": "Баяндамалар", "en": "Reports"},
+    "paragraphs": {"ru": "абзацев", "kk": "абзац", "en": "paragraphs"},
+    "before": {"ru": "Предыдущий абзац", "kk": "Алдыңғы абзац", "en": "Previous paragraph"},
+    "after": {"ru": "Следующий абзац", "kk": "Келесі абзац", "en": "Next paragraph"},
+    "not_found": {"ru": "Не найдено", "kk": "Табылмады", "en": "Not found"},
+    "bad_request": {"ru": "Неверный запрос", "kk": "Қате сұрау", "en": "Bad request"},
+    "no_index": {
+        "ru": "Индекс ещё не построен: запустите python -m indexer",
+        "kk": "Индекс әлі құрылмаған: python -m indexer іске қосыңыз",
+        "en": "No index yet: run python -m indexer",
+    },
+    "keyword_leg": {"ru": "слова", "kk": "сөздер", "en": "words"},
+    "semantic_leg": {"ru": "смысл", "kk": "мағына", "en": "meaning"},
+}
+
+
+def pick_language() -> str:
+    wanted = request.args.get("ui") or request.cookies.get(COOKIE)
+    if wanted in LANGUAGES:
+        return wanted
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT
+
+
+def translate(key: str, **values: object) -> str:
+    text = STRINGS[key].get(g.get("ui", DEFAULT), STRINGS[key][DEFAULT])
+    return text.format(**values) if values else text
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def choose_language() -> None:
+        g.ui = pick_language()
+
+    @app.after_request
+    def remember_language(response: Response) -> Response:
+        if request.args.get("ui") in LANGUAGES:
+            response.set_cookie(COOKIE, request.args["ui"], max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+    @app.context_processor
+    def strings() -> dict:
+        return {"t": translate, "ui": g.get("ui", DEFAULT), "ui_languages": LANGUAGES}

@@ -1,0 +1,90 @@
+"""HTML pages: search, paragraph, document and Kazakh–Russian comparison views, and the OpenSearch
+description. Every page works without JavaScript; ``static/app.js`` only adds copying and live suggestions."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from search.engine import DEFAULT_ALPHA, MODES
+from web.live_engine import current_engine as engine
+from web.params import search_params
+
+bp = Blueprint("pages", __name__)
+PAGE_SIZE = 10
+SENTENCE_MARKS = 3  # semantic-only hits of a page whose sentence closest to the query is marked
+
+
+def citation(result: dict, section: bool = True) -> str:
+    """``Report title, para. 12 (Section)``: what a lawyer pastes."""
+    number = f"para. {result['label']}" if result.get("label") else f"¶ {result['ordinal']}"
+    section = f" ({result['section']})" if section and result.get("section") else ""
+    return f"{result['doc_title']}, {number}{section}"
+
+
+def with_args(**changes: object) -> str:
+    """This page's query string with some parameters changed (for paging and language links)."""
+    return "?" + urlencode(request.args.to_dict() | {name: str(value) for name, value in changes.items()})
+
+
+@bp.app_context_processor
+def helpers() -> dict:
+    return {"citation": citation, "with_args": with_args}
+
+
+@bp.get("/")
+@bp.get("/search")
+def search():
+    current = engine()
+    documents = current.documents()
+    params = search_params(request.args, {d["doc_id"] for d in documents}, default_k=PAGE_SIZE)
+    response = current.search(**params, sentence_marks=SENTENCE_MARKS) if params["query"].strip() else None
+    return render_template(
+        "search.html",
+        params=params,
+        response=response,
+        documents=documents,
+        modes=MODES,
+        default_alpha=DEFAULT_ALPHA,
+    )
+
+
+@bp.get("/p/<path:paragraph_id>")
+def paragraph(paragraph_id: str):
+    current = engine()
+    record = current.paragraph(paragraph_id) or abort(404)
+    before, after = current.neighbours(paragraph_id)
+    return render_template(
+        "paragraph.html",
+        record=record,
+        before=before,
+        after=after,
+        translation=current.translation(paragraph_id),
+        similar=current.similar(paragraph_id, 5)["results"],
+    )
+
+
+@bp.get("/doc/<doc_id>")
+def document(doc_id: str):
+    current = engine()
+    info = next((d for d in current.documents() if d["doc_id"] == doc_id), None) or abort(404)
+    paragraphs = current.document_paragraphs(doc_id)
+    bilingual = {p["lang"] for p in paragraphs} >= {"kk", "ru"}
+    return render_template("document.html", info=info, paragraphs=paragraphs, bilingual=bilingual)
+
+
+@bp.get("/compare/<doc_id>")
+def compare(doc_id: str):
+    current = engine()
+    info = next((d for d in current.documents() if d["doc_id"] == doc_id), None) or abort(404)
+    rows = current.parallel(doc_id)
+    if not any(row.aligned for row in rows):
+        abort(404)
+    return render_template("compare.html", info=info, rows=rows)
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    xml = render_template("opensearch.xml", base=request.url_root.rstrip("/"))
+    return Response(xml, mimetype="application/opensearchdescription+xml")

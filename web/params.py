@@ -1,0 +1,65 @@
+"""Request parameters read and checked once, for the API and the pages alike: bad input is a BadParameter
+(shown as a 400 with a message), never a 500."""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import MultiDict
+
+from search.engine import DEFAULT_MODE, FUSIONS, MAX_K, MODES
+from search.query import MAX_QUERY_CHARS
+
+MAX_OFFSET = 1000
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def search_params(args: MultiDict, known_docs: set[str], default_k: int = 10) -> dict:
+    """The ``SearchEngine.search`` arguments for a request's query string."""
+    return {
+        # An over-long query is cut, not refused (MAX_QUERY_CHARS, documented in the API).
+        "query": args.get("q", "")[:MAX_QUERY_CHARS],
+        "k": _integer(args, "k", default_k, 1, MAX_K),
+        "offset": _integer(args, "offset", 0, 0, MAX_OFFSET),
+        "mode": _choice(args, "mode", DEFAULT_MODE, MODES),
+        "alpha": _fraction(args, "alpha"),
+        "fusion": _choice(args, "fusion", "weighted", FUSIONS),
+        "lang": _choice(args, "lang", None, ("ru", "kk", "en", "other")),
+        "doc": _choice(args, "doc", None, tuple(sorted(known_docs))),
+    }
+
+
+def _integer(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be a whole number, got {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise BadParameter(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _fraction(args: MultiDict, name: str) -> float | None:
+    raw = args.get(name, "")
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be a number between 0 and 1, got {raw[:40]!r}") from None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise BadParameter(f"{name} must be between 0 (keywords only) and 1 (meaning only)")
+    return value
+
+
+def _choice(args: MultiDict, name: str, default: str | None, choices: tuple[str, ...]) -> str | None:
+    raw = args.get(name, "")
+    if raw == "":
+        return default
+    if raw not in choices:
+        raise BadParameter(f"{name} must be one of {', '.join(choices)}")
+    return raw
