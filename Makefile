@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= var/index
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -46,6 +47,14 @@ test: install-test browser
 
 lint: install-test
 	$(BIN)/ruff check .
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+# Speed and scale: bench/results.json, bench/results.md, bench/latency.png (QUICK=1: a reduced run).
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench $(if $(QUICK),--quick)
 
 evaluate: index
 	$(BIN)/python -m search.evaluate --index $(INDEX)

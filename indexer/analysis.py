@@ -59,10 +59,14 @@ def normalise(text: str) -> str:
     return clean_text(text).lower().replace("ё", "е")
 
 
+# Words repeat: normalising each distinct one once halves the time of tokenizing a page of snippets.
+_normalise_word = lru_cache(maxsize=200_000)(normalise)
+
+
 def tokenize(text: str) -> Iterator[Token]:
     """Normalised words and numbers of an NFC text, with their offsets in that text (for highlighting)."""
     for match in _TOKEN.finditer(text):
-        yield Token(normalise(match.group(0)), match.start(), match.end())
+        yield Token(_normalise_word(match.group(0)), match.start(), match.end())
 
 
 def is_kazakh_word(word: str) -> bool:
@@ -103,6 +107,18 @@ def russian_lemmas(word: str) -> tuple[str, ...]:
         if lemma not in lemmas:
             lemmas.append(lemma)
     return tuple(lemmas)
+
+
+@lru_cache(maxsize=20_000)
+def russian_forms(word: str) -> frozenset[str]:
+    """Every inflected form of every reading of a normalised Russian word (the readings ``russian_lemmas``
+    keeps): highlighting looks tokens up in this set instead of analysing each token of each snippet."""
+    forms: set[str] = {word}
+    for i, parse in enumerate(_analyzer().parse(word)):
+        if i and parse.score < _MIN_PARSE_SCORE:
+            continue
+        forms.update(form.word.replace("ё", "е") for form in parse.lexeme)
+    return frozenset(forms)
 
 
 @lru_cache(maxsize=100_000)

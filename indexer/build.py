@@ -140,9 +140,7 @@ def build_index(
         with open(building / PARAGRAPHS, "w", encoding="utf-8") as out:
             for record in records:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        KeywordIndex.build(
-            building / KEYWORD_DIR, tqdm(records, desc="indexing", unit="para", disable=not progress)
-        ).close()
+        KeywordIndex.build(building / KEYWORD_DIR, records, progress=progress).close()
         encoder = load_encoder(model)
         cache = EmbeddingCache(cache_dir) if cache_dir else None
         try:

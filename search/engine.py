@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from whoosh import query as q
 
 from indexer.alignment import ALIGNMENT, read_alignment
@@ -34,7 +35,7 @@ from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion
 from search.parallel import ParallelRow, parallel_rows
-from search.query import ParsedQuery, exact_match_query, keyword_query, parse_query, word_terms
+from search.query import ParsedQuery, exact_match_query, keyword_query, parse_query, plain_words, query_words
 from search.semantic import SemanticLeg
 from search.snippets import QueryForms, highlight, highlight_sentence, sentences
 from search.suggest import Suggester
@@ -60,6 +61,9 @@ class SearchEngine:
     """Search over one published generation, loaded once; open a new engine to see a newer generation."""
 
     def __init__(self, index_dir: Path | str, model: str | None = None) -> None:
+        # One BLAS thread: a matrix-vector product gains nothing from more, and BLAS threads spinning against
+        # the encoder's OpenMP threads made semantic search 3x slower at 10k paragraphs on two cores.
+        threadpool_limits(limits=1, user_api="blas")
         self.index_dir = Path(index_dir)
         self.generation = published_generation(self.index_dir)
         manifest = self.generation.manifest
@@ -214,17 +218,19 @@ class SearchEngine:
         self, parsed: ParsedQuery, window: int, lang: str | None, doc: str | None, allowed: np.ndarray
     ) -> tuple[dict[int, float], dict[int, float], int]:
         """BM25 scores of the best ``window`` matches, each one's share of query words, and the match count."""
-        filter = _filter(lang, doc)
-        hits, total = self.keyword_index.search(keyword_query(parsed), window, filter)
-        if not total and parsed.phrases:
-            # A remembered phrase that is not in the text word for word: search its words instead.
-            hits, total = self.keyword_index.search(keyword_query(parsed, strict_phrases=False), window, filter)
-        wanted = word_terms(parsed)
+        words = query_words(parsed)
+        if plain_words(parsed) and self.keyword_index.terms is not None:
+            hits, total = self.keyword_index.search_words(words, window, allowed if lang or doc else None)
+        else:
+            filter = _filter(lang, doc)
+            hits, total = self.keyword_index.search(keyword_query(parsed), window, filter, words)
+            if not total and parsed.phrases:
+                # A remembered phrase that is not in the text word for word: search its words instead.
+                hits, total = self.keyword_index.search(
+                    keyword_query(parsed, strict_phrases=False), window, filter, words
+                )
         scores = {hit.row: hit.score for hit in hits}
-        coverage = {
-            hit.row: sum(not hit.terms.isdisjoint(terms) for terms in wanted) / len(wanted) if wanted else 1.0
-            for hit in hits
-        }
+        coverage = {hit.row: hit.matched / len(words) if words else 1.0 for hit in hits}
         for hit in hits:  # a translation matches what its original matches
             other = self.translations.get(hit.row)
             if other is not None and allowed[other] and scores.get(other, 0.0) < hit.score:

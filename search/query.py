@@ -15,6 +15,7 @@ from whoosh import query as q
 
 from indexer.analysis import is_stopword, kazakh_stem, normalise, russian_lemmas, tokenize
 from indexer.language import detect_language
+from indexer.term_matrix import Alternative
 
 EXACT_BOOST = 0.3
 PHRASE_BOOST = 2.0
@@ -75,13 +76,22 @@ def parse_query(text: str) -> ParsedQuery:
     return parsed
 
 
-def _word_query(word: str, kazakh: bool) -> q.Query:
-    parts: list[q.Query] = [q.Term("exact", word, boost=EXACT_BOOST), q.Term("kk", kazakh_stem(word))]
+def word_alternatives(word: str, kazakh: bool) -> list[Alternative]:
+    """The ways one query word matches: exact form (boosted low), Kazakh stem, best of its Russian lemmas."""
+    alternatives: list[Alternative] = [("exact", (word,), EXACT_BOOST), ("kk", (kazakh_stem(word),), 1.0)]
     if not kazakh and not word.isdigit():
-        lemmas = russian_lemmas(word)
-        parts.append(
-            q.Term("ru", lemmas[0]) if len(lemmas) == 1 else q.DisjunctionMax([q.Term("ru", lemma) for lemma in lemmas])
-        )
+        alternatives.append(("ru", russian_lemmas(word), 1.0))
+    return alternatives
+
+
+def _word_query(word: str, kazakh: bool) -> q.Query:
+    parts: list[q.Query] = []
+    for field_name, terms, boost in word_alternatives(word, kazakh):
+        # several lemmas are rival readings of one word: the best counts, not their sum
+        terms_query = [q.Term(field_name, term) for term in terms]
+        part = terms_query[0] if len(terms_query) == 1 else q.DisjunctionMax(terms_query)
+        part.boost = boost
+        parts.append(part)
     return q.Or(parts)
 
 
@@ -121,16 +131,12 @@ def exact_match_query(parsed: ParsedQuery) -> q.Query | None:
     return q.And(wanted) if wanted else None
 
 
-def word_terms(parsed: ParsedQuery) -> list[frozenset[tuple[str, str]]]:
-    """For each content word of the query, the index terms that count as matching it (for coverage)."""
-    terms = []
-    for word in parsed.all_words():
-        if is_stopword(word):
-            continue
-        forms = {("exact", word), ("kk", kazakh_stem(word))}
-        if word.isdigit():
-            forms.add(("ru", word))
-        elif not parsed.kazakh:
-            forms.update(("ru", lemma) for lemma in russian_lemmas(word))
-        terms.append(frozenset(forms))
-    return terms
+def query_words(parsed: ParsedQuery) -> list[list[Alternative]]:
+    """The alternatives of each content word of the query: what the fast keyword path sums, and what a hit's
+    matched terms are checked against to count the words it matches."""
+    return [word_alternatives(w, parsed.kazakh) for w in parsed.all_words() if not is_stopword(w)]
+
+
+def plain_words(parsed: ParsedQuery) -> bool:
+    """Whether the query is an OR of words only (no phrase, prefix, fuzzy word, identifier or exclusion)."""
+    return not (parsed.phrases or parsed.prefixes or parsed.fuzzy or parsed.identifiers or parsed.excluded)

@@ -1,8 +1,9 @@
 """Snippets: a paragraph's text, escaped, with the words that match the query marked.
 
-A word matches when its normalised form, its Russian lemmas or its Kazakh stem meet the query's, so
-``осуждённых`` is marked for the query ``осужденный``. Text is escaped before any markup is added: markup in a
-document or a query is shown, never run.
+A word matches when it is the query word, one of its inflected forms (all forms of all its readings, from
+pymorphy3's lexemes: built once per query, so no token of a snippet needs analysing) or, in Kazakh text,
+shares its stem; so ``осуждённых`` is marked for the query ``осужденный``. Text is escaped before any
+markup is added: markup in a document or a query is shown, never run.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from indexer.analysis import is_stopword, kazakh_stem, russian_lemmas, tokenize
+from indexer.analysis import is_stopword, kazakh_stem, russian_forms, tokenize
 from search.query import ParsedQuery
 
 SNIPPET_CHARS = 360
@@ -21,7 +22,7 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=[«\"(]?[A-ZА-ЯЁӘҒҚҢӨ
 @dataclass(frozen=True)
 class QueryForms:
     exact: frozenset[str]
-    lemmas: frozenset[str]
+    inflections: frozenset[str]
     stems: frozenset[str]
     prefixes: tuple[str, ...]
 
@@ -30,7 +31,7 @@ class QueryForms:
         words = [w for w in parsed.all_words() if not is_stopword(w)]
         return cls(
             exact=frozenset(words),
-            lemmas=frozenset(lemma for w in words for lemma in russian_lemmas(w)),
+            inflections=frozenset(form for w in words if not w.isdigit() for form in russian_forms(w)),
             stems=frozenset(kazakh_stem(w) for w in words),
             prefixes=tuple(parsed.prefixes),
         )
@@ -40,7 +41,7 @@ class QueryForms:
             return True
         if lang == "kk":
             return kazakh_stem(word) in self.stems
-        return not word.isdigit() and not self.lemmas.isdisjoint(russian_lemmas(word))
+        return word in self.inflections
 
 
 def highlight(text: str, forms: QueryForms, lang: str, max_chars: int = SNIPPET_CHARS) -> str:

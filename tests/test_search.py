@@ -119,3 +119,19 @@ def test_command_lines_index_dump_and_search(tmp_path):
     assert [a["id"] for a in answers] == ["a", "b"] and all(a["results"] for a in answers)
     missing = run("-m", "search", "пытки", "--index", str(tmp_path / "nothing"))
     assert missing.returncode == 2 and "python -m indexer" in missing.stderr
+
+
+@pytest.mark.parametrize("text", ["права человека", "отмена смертной казни", "электрондық білезік қолдану"])
+def test_fast_keyword_path_scores_like_whoosh(engine, text):
+    from search.query import keyword_query, parse_query, query_words
+
+    parsed = parse_query(text)
+    words = query_words(parsed)
+    slow, slow_total = engine.keyword_index.search(keyword_query(parsed), 20, None, words)
+    fast, fast_total = engine.keyword_index.search_words(words, 20)
+    assert fast_total == slow_total and [h.row for h in fast[:5]] == [h.row for h in slow[:5]]
+    # whoosh keeps paragraph lengths in one byte, hence a small tolerance
+    reference = {hit.row: hit for hit in slow}
+    compared = [(hit, reference[hit.row]) for hit in fast if hit.row in reference]
+    assert len(compared) >= min(15, slow_total)
+    assert all(abs(f.score - s.score) <= 0.02 * s.score and f.matched == s.matched for f, s in compared)

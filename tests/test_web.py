@@ -35,12 +35,12 @@ def test_search_answers_the_contract_in_every_mode(client, mode):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"k": "abc"}, "k must be a whole number"),
+        ({"k": "abc"}, "k must be a whole number between 1 and 100"),
         ({"k": "0"}, "k must be between"),
         ({"k": "101"}, "k must be between"),
         ({"offset": "-1"}, "offset must be between"),
         ({"mode": "magic"}, "mode must be one of"),
-        ({"alpha": "2"}, "alpha must be between"),
+        ({"alpha": "2"}, "alpha must be between 0.0 and 1.0"),
         ({"alpha": "nan"}, "alpha must be between"),
         ({"lang": "de"}, "lang must be one of"),
         ({"doc": "../etc/passwd"}, "doc must be one of"),

@@ -30,30 +30,29 @@ def search_params(args: MultiDict, known_docs: set[str], default_k: int = 10) ->
     }
 
 
-def _integer(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
+def _number(
+    args: MultiDict, name: str, default: float | None, low: float, high: float, kind: type[int] | type[float]
+) -> float | None:
     raw = args.get(name, "")
     if raw == "":
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise BadParameter(f"{name} must be a whole number, got {raw[:40]!r}") from None
-    if not low <= value <= high:
+        noun = "a whole number" if kind is int else "a number"
+        raise BadParameter(f"{name} must be {noun} between {low} and {high}, got {raw[:40]!r}") from None
+    if not low <= value <= high:  # also refuses nan
         raise BadParameter(f"{name} must be between {low} and {high}")
     return value
 
 
+def _integer(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
+    return int(_number(args, name, default, low, high, int))
+
+
 def _fraction(args: MultiDict, name: str) -> float | None:
-    raw = args.get(name, "")
-    if raw == "":
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise BadParameter(f"{name} must be a number between 0 and 1, got {raw[:40]!r}") from None
-    if not 0.0 <= value <= 1.0:  # also refuses nan
-        raise BadParameter(f"{name} must be between 0 (keywords only) and 1 (meaning only)")
-    return value
+    """alpha: 0 (keywords only) … 1 (meaning only)."""
+    return _number(args, name, None, 0.0, 1.0, float)
 
 
 def _choice(args: MultiDict, name: str, default: str | None, choices: tuple[str, ...]) -> str | None:

