@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: vectors, alignment, vocabulary and term matrix in every generation
 DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
