@@ -18,6 +18,7 @@ Hybrid ranking, step by step:
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,6 +52,14 @@ MAX_SENTENCES = 6  # sentences of a paragraph considered when marking the one cl
 # Candidates taken from each leg. Fixed, so that every page of a query is cut from one and the same ranking
 # (the semantic scale's floor is the window's last score); a page beyond it takes the next multiple.
 WINDOW = 100
+
+
+@dataclass
+class KeywordLeg:
+    scores: dict[int, float] = field(default_factory=dict)  # BM25 of the best matches (and their translations)
+    coverage: dict[int, float] = field(default_factory=dict)  # each one's share of the query's words
+    total: int = 0  # paragraphs that match in all
+    holders: set[int] | None = None  # paragraphs known to hold every quoted phrase, if the search required them
 
 
 class SearchError(ValueError):
@@ -126,11 +135,10 @@ class SearchEngine:
         parsed = parse_query(query)
         window = WINDOW * -(-(offset + k) // WINDOW)
         allowed = self._allowed(lang, doc)
-        keyword: dict[int, float] = {}
-        coverage: dict[int, float] = {}
-        keyword_total = 0
+        leg = KeywordLeg()
         if mode != "semantic" and not parsed.empty:
-            keyword, coverage, keyword_total = self._keyword_leg(parsed, window, lang, doc, allowed)
+            leg = self._keyword_leg(parsed, window, lang, doc, allowed)
+        keyword, keyword_total = leg.scores, leg.total
         semantic = np.full(len(self.paragraphs), -np.inf, dtype=np.float32)
         if mode != "keyword" and query.strip():
             semantic = self._semantic_leg(query, allowed)
@@ -143,9 +151,7 @@ class SearchEngine:
             ranking, scores = semantic_order, {row: float(semantic[row]) for row in semantic_order}
             total = len(semantic_order)
         else:
-            ranking, scores = self._fuse(
-                parsed, keyword, coverage, keyword_order, semantic, semantic_order, alpha, fusion, lang, doc
-            )
+            ranking, scores = self._fuse(parsed, leg, keyword_order, semantic, semantic_order, alpha, fusion, lang, doc)
             total = len(ranking) + max(0, keyword_total - len(keyword))
         forms = QueryForms.of(parsed) if snippets else None
         keyword_ranks = {row: rank for rank, row in enumerate(keyword_order, start=1)}
@@ -216,14 +222,17 @@ class SearchEngine:
 
     def _keyword_leg(
         self, parsed: ParsedQuery, window: int, lang: str | None, doc: str | None, allowed: np.ndarray
-    ) -> tuple[dict[int, float], dict[int, float], int]:
+    ) -> KeywordLeg:
         """BM25 scores of the best ``window`` matches, each one's share of query words, and the match count."""
         words = query_words(parsed)
+        holders = None
         if plain_words(parsed) and self.keyword_index.terms is not None:
             hits, total = self.keyword_index.search_words(words, window, allowed if lang or doc else None)
         else:
             filter = _filter(lang, doc)
             hits, total = self.keyword_index.search(keyword_query(parsed), window, filter, words)
+            if total and parsed.phrases and not parsed.identifiers:
+                holders = {hit.row for hit in hits}  # the phrases were required: every hit holds them
             if not total and parsed.phrases:
                 # A remembered phrase that is not in the text word for word: search its words instead.
                 hits, total = self.keyword_index.search(
@@ -236,7 +245,7 @@ class SearchEngine:
             if other is not None and allowed[other] and scores.get(other, 0.0) < hit.score:
                 total += other not in scores
                 scores[other], coverage[other] = hit.score, coverage[hit.row]
-        return scores, coverage, total
+        return KeywordLeg(scores, coverage, total, holders)
 
     def _mark_closest_sentences(self, query: str, results: list[dict]) -> None:
         """A hit found by meaning alone has no word to mark: mark its sentence nearest to the query.
@@ -273,8 +282,7 @@ class SearchEngine:
     def _fuse(
         self,
         parsed: ParsedQuery,
-        keyword: dict[int, float],
-        coverage: dict[int, float],
+        leg: KeywordLeg,
         keyword_order: list[int],
         semantic: np.ndarray,
         semantic_order: list[int],
@@ -286,17 +294,17 @@ class SearchEngine:
         if fusion == "rrf":
             fused = reciprocal_rank_fusion(keyword_order, semantic_order, alpha)
         else:
-            candidates = set(keyword) | set(semantic_order)
+            candidates = set(leg.scores) | set(semantic_order)
             floor = float(semantic[semantic_order[-1]]) if semantic_order else None
             fused = fuse_scores(
-                normalise_keyword(keyword, coverage),
+                normalise_keyword(leg.scores, leg.coverage),
                 normalise_semantic({row: float(semantic[row]) for row in candidates if semantic[row] > -np.inf}, floor),
                 alpha,
             )
         exact = exact_match_query(parsed)
         if exact is not None:
             # Paragraphs holding the quoted phrase or identifier itself come before any near-miss.
-            holders = self.keyword_index.rows(exact, _filter(lang, doc))
+            holders = leg.holders if leg.holders is not None else self.keyword_index.rows(exact, _filter(lang, doc))
             fused.sort(key=lambda f: f.row not in holders)
         return [f.row for f in fused], {f.row: f.score for f in fused}
 
