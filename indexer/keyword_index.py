@@ -146,8 +146,7 @@ class KeywordIndex:
     ) -> tuple[list[KeywordHit], int]:
         """The best ``limit`` hits for a whoosh query, and how many paragraphs match in all; ``words`` (the
         query's words) are counted in each hit."""
-        # optimize=False: block-quality skipping would make the exact total a second pass over all matches
-        results = self.searcher.search(query, limit=limit, filter=filter, terms=True, optimize=False)
+        results = self.searcher.search(query, limit=limit, filter=filter, terms=True)
         hits = []
         for hit in results:
             matched = {(field, term.decode("utf-8")) for field, term in hit.matched_terms()}
