@@ -83,6 +83,12 @@ def _analyzer() -> pymorphy3.MorphAnalyzer:
     return _morph
 
 
+@lru_cache(maxsize=500_000)
+def _parses(word: str) -> tuple:
+    """pymorphy3's readings of a word, once per word: lemmas, stop words and the splitter all ask."""
+    return tuple(_analyzer().parse(word))
+
+
 def is_known_russian_word(word: str) -> bool:
     """Whether pymorphy3's dictionary has this lower-case word (not just a guess)."""
     return _analyzer().word_is_known(word)
@@ -98,7 +104,7 @@ def russian_lemmas(word: str) -> tuple[str, ...]:
     """Distinct normal forms of a normalised Russian word, most likely first (``нашли`` → найти, наслать)."""
     if not _CYRILLIC.search(word):
         return (word,)
-    parses = _analyzer().parse(word)
+    parses = _parses(word)
     lemmas: list[str] = []
     for i, parse in enumerate(parses):
         if i and parse.score < _MIN_PARSE_SCORE:
@@ -114,7 +120,7 @@ def russian_forms(word: str) -> frozenset[str]:
     """Every inflected form of every reading of a normalised Russian word (the readings ``russian_lemmas``
     keeps): highlighting looks tokens up in this set instead of analysing each token of each snippet."""
     forms: set[str] = {word}
-    for i, parse in enumerate(_analyzer().parse(word)):
+    for i, parse in enumerate(_parses(word)):
         if i and parse.score < _MIN_PARSE_SCORE:
             continue
         forms.update(form.word.replace("ё", "е") for form in parse.lexeme)
@@ -125,7 +131,7 @@ def russian_forms(word: str) -> frozenset[str]:
 def is_russian_stopword(word: str) -> bool:
     if not _CYRILLIC.search(word):
         return False
-    return _analyzer().parse(word)[0].tag.POS in _FUNCTION_POS
+    return _parses(word)[0].tag.POS in _FUNCTION_POS
 
 
 # Kazakh function words: conjunctions, postpositions and particles that carry no topic.
@@ -148,7 +154,7 @@ def leans_forward(word: str) -> bool:
     """Whether a sentence goes on after ``word`` (normalised): the word joins what follows to what precedes."""
     if word in _KAZAKH_JOINERS or _KAZAKH_GENITIVE.search(word):
         return True
-    return bool(_CYRILLIC.search(word)) and _analyzer().parse(word)[0].tag.POS in _JOINING_POS
+    return bool(_CYRILLIC.search(word)) and _parses(word)[0].tag.POS in _JOINING_POS
 
 
 _NAME_TAGS = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Abbr"})
@@ -167,7 +173,7 @@ def is_russian_name(word: str) -> bool:
         return False
     if not _analyzer().word_is_known(lowered):
         return True
-    return bool(_NAME_TAGS & _analyzer().parse(word)[0].tag.grammemes)
+    return bool(_NAME_TAGS & _parses(lowered)[0].tag.grammemes)
 
 
 def is_stopword(word: str) -> bool:

@@ -7,16 +7,18 @@ import json
 import logging
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from indexer.alignment import ALIGNMENT, align_documents, write_alignment
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.catalog import CATALOG_NAME, load_catalog
 from indexer.embedding_cache import DEFAULT_CACHE, EmbeddingCache, embed_passages
-from indexer.encoders import DEFAULT_MODEL, load_encoder
+from indexer.encoders import DEFAULT_MODEL, Encoder, load_encoder
 from indexer.extract import SUPPORTED_SUFFIXES, Document, DocumentError, load_document
 from indexer.generation import (
     KEYWORD_DIR,
@@ -140,17 +142,16 @@ def build_index(
         with open(building / PARAGRAPHS, "w", encoding="utf-8") as out:
             for record in records:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        KeywordIndex.build(building / KEYWORD_DIR, records, progress=progress).close()
         encoder = load_encoder(model)
-        cache = EmbeddingCache(cache_dir) if cache_dir else None
-        try:
-            vectors, embedded = embed_passages(encoder, [r["text"] for r in records], cache, progress)
-        finally:
-            if cache:
-                cache.close()
+        texts = [r["text"] for r in records]
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            # The encoder's C code holds no GIL: the keyword index is built while the paragraphs are embedded.
+            embedding = helper.submit(_embed, encoder, texts, cache_dir, progress)
+            KeywordIndex.build(building / KEYWORD_DIR, records, progress=False).close()
+            write_vocabulary(building / VOCABULARY, build_vocabulary(texts))
+            vectors, embedded = embedding.result()
         VectorIndex.save(building, vectors)
         write_alignment(building / ALIGNMENT, align_documents(records, vectors))
-        write_vocabulary(building / VOCABULARY, build_vocabulary([r["text"] for r in records]))
         by_lang = Counter(record["lang"] for record in records)
         manifest = {
             "analysis_version": ANALYSIS_VERSION,
@@ -177,6 +178,15 @@ def build_index(
         seconds=time.perf_counter() - started,
         embedded=embedded,
     )
+
+
+def _embed(encoder: Encoder, texts: list[str], cache_dir: Path | None, progress: bool) -> tuple[np.ndarray, int]:
+    cache = EmbeddingCache(cache_dir) if cache_dir else None  # SQLite: opened in the thread that uses it
+    try:
+        return embed_passages(encoder, texts, cache, progress)
+    finally:
+        if cache:
+            cache.close()
 
 
 def _unchanged(index_dir: Path, sources: dict[str, str], model: str) -> BuildReport | None:
