@@ -170,7 +170,7 @@ def folder_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
 
 
-def index_scale(name: str, size: int | None, quick: bool) -> tuple[Path, dict]:
+def index_scale(name: str, size: int | None) -> tuple[Path, dict]:
     """Build the scale's index; for the corpus also time a cold build, the encoder alone and a warm rebuild."""
     index, cache_dir = WORK / name / "index", WORK / name / "cache"
     shutil.rmtree(WORK / name, ignore_errors=True)
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"machine": machine() | {"quick": args.quick}}
     for name in scales:
         print(f"[bench] {name}: indexing", flush=True)
-        index, figures = index_scale(name, SCALES[name], args.quick)
+        index, figures = index_scale(name, SCALES[name])
         engine = SearchEngine(index)
         distinct = make_queries(engine, 2 * n_queries)
         queries, warm_up = distinct[:n_queries], distinct[n_queries:]

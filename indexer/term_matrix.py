@@ -27,11 +27,13 @@ Alternative = tuple[str, tuple[str, ...], float]
 
 
 class TermMatrix:
-    def __init__(self, columns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], terms: dict[str, list[str]]):
+    def __init__(
+        self, columns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], terms: dict[str, list[str]], size: int
+    ) -> None:
         self._columns = columns  # field -> (indptr, rows, weights), CSC layout
         self._index = {field: {term: i for i, term in enumerate(names)} for field, names in terms.items()}
         self._terms = terms
-        self.size = 0
+        self.size = size  # paragraphs
 
     @classmethod
     def build(cls, fields: dict[str, Iterable[Iterator[str]]], size: int, k1: float, b: float) -> TermMatrix:
@@ -59,9 +61,7 @@ class TermMatrix:
             indptr = np.concatenate([[0], np.cumsum(frequency)]).astype(np.int64)
             columns[field] = (indptr, row_of[order].copy(), weights[order].astype(np.float32))
             terms[field] = list(ids)
-        matrix = cls(columns, terms)
-        matrix.size = size
-        return matrix
+        return cls(columns, terms, size)
 
     def save(self, folder: Path) -> None:
         arrays = {f"{field}_{part}": array for field, column in self._columns.items() for part, array in
@@ -78,9 +78,7 @@ class TermMatrix:
         with np.load(Path(folder) / TERMS) as data:
             columns = {f: tuple(data[f"{f}_{part}"] for part in ("indptr", "rows", "weights")) for f in terms}
             size = int(data["size"])
-        matrix = cls(columns, terms)
-        matrix.size = size
-        return matrix
+        return cls(columns, terms, size)
 
     def column(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows holding ``term`` in ``field`` and their weights (empty if none)."""

@@ -200,7 +200,7 @@ class SearchEngine:
         return self.generation.manifest.get("documents", [])
 
     def document_paragraphs(self, doc_id: str) -> list[dict]:
-        return [record for record in self.paragraphs if record["doc_id"] == doc_id]
+        return [self.paragraphs[row] for row in np.flatnonzero(self._docs == doc_id)]
 
     def parallel(self, doc_id: str) -> list[ParallelRow]:
         """The Kazakh and Russian paragraphs of a bilingual document, aligned row by row."""
