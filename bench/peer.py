@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import tempfile
 
-import numpy as np
 import tantivy
 
 from indexer.encoders import Encoder
+from indexer.ranking import top_rows
 from indexer.vector_index import VectorIndex
 from search.engine import DEFAULT_ALPHA, WINDOW
 from search.fusion import fuse_scores, normalise_keyword, normalise_semantic
@@ -51,9 +51,9 @@ class PeerStack:
             rows = sorted(keyword, key=lambda r: (-keyword[r], r))
         else:
             scores = self.vectors.similarities(self.encoder.encode_queries([query])[0])
-            top = np.argpartition(-scores, WINDOW)[:WINDOW] if len(scores) > WINDOW else np.arange(len(scores))
-            semantic = {int(r): float(scores[r]) for r in top} | {r: float(scores[r]) for r in keyword}
-            floor = float(scores[top].min())
+            top = top_rows(scores, WINDOW)
+            semantic = {r: float(scores[r]) for r in [*top, *keyword]}
+            floor = float(scores[top[-1]])
             alpha = 1.0 if mode == "semantic" else DEFAULT_ALPHA
             fused = fuse_scores(normalise_keyword(keyword, {}), normalise_semantic(semantic, floor), alpha)
             rows = [f.row for f in fused]

@@ -9,7 +9,6 @@ import os
 import sys
 from pathlib import Path
 
-from indexer.alignment import ALIGNMENT, read_alignment
 from indexer.build import NoDocuments, build_index
 from indexer.embedding_cache import DEFAULT_CACHE
 from indexer.encoders import DEFAULT_MODEL, EncoderError
@@ -38,9 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         except IndexNotFound as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        records = (
-            generation.read_paragraphs() if args.dump == "paragraphs" else read_alignment(generation.path / ALIGNMENT)
-        )
+        records = generation.read_paragraphs() if args.dump == "paragraphs" else generation.read_alignment()
         for record in records:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         return 0

@@ -10,13 +10,10 @@ taken only when its margin is positive, and a skip costs nothing.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 
-ALIGNMENT = "alignment.jsonl"
 NEIGHBOURS = 4  # how many nearest other-language paragraphs set a paragraph's margin baseline
 MOVES = ((1, 1), (1, 2), (2, 1))
 
@@ -82,16 +79,3 @@ def align_sequences(source: np.ndarray, target: np.ndarray) -> list[tuple[range,
             groups.append((range(i - di, i), range(j - dj, j), cosine))
         i, j = i - di, j - dj
     return groups[::-1]
-
-
-def write_alignment(path: Path, pairs: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8") as out:
-        for pair in pairs:
-            out.write(json.dumps(pair, ensure_ascii=False) + "\n")
-
-
-def read_alignment(path: Path) -> list[dict]:
-    if not Path(path).exists():
-        return []
-    with open(path, encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines]

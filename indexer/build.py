@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections import Counter
@@ -14,13 +13,14 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from indexer.alignment import ALIGNMENT, align_documents, write_alignment
+from indexer.alignment import align_documents
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.catalog import CATALOG_NAME, load_catalog
 from indexer.embedding_cache import DEFAULT_CACHE, EmbeddingCache, embed_passages
 from indexer.encoders import DEFAULT_MODEL, Encoder, load_encoder
 from indexer.extract import SUPPORTED_SUFFIXES, Document, DocumentError, load_document
 from indexer.generation import (
+    ALIGNMENT,
     KEYWORD_DIR,
     PARAGRAPHS,
     IndexNotFound,
@@ -28,6 +28,7 @@ from indexer.generation import (
     publish_generation,
     published_generation,
     start_generation,
+    write_jsonl,
 )
 from indexer.keyword_index import KeywordIndex
 from indexer.language import detect_language
@@ -139,9 +140,7 @@ def build_index(
         records = [
             r for d in tqdm(documents, desc="analysing", unit="doc", disable=not progress) for r in paragraph_records(d)
         ]
-        with open(building / PARAGRAPHS, "w", encoding="utf-8") as out:
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        write_jsonl(building / PARAGRAPHS, records)
         encoder = load_encoder(model)
         texts = [r["text"] for r in records]
         with ThreadPoolExecutor(max_workers=1) as helper:
@@ -151,7 +150,7 @@ def build_index(
             write_vocabulary(building / VOCABULARY, build_vocabulary(texts))
             vectors, embedded = embedding.result()
         VectorIndex.save(building, vectors)
-        write_alignment(building / ALIGNMENT, align_documents(records, vectors))
+        write_jsonl(building / ALIGNMENT, align_documents(records, vectors))
         by_lang = Counter(record["lang"] for record in records)
         manifest = {
             "analysis_version": ANALYSIS_VERSION,

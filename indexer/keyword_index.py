@@ -26,6 +26,7 @@ from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from indexer.analysis import analyse_word, tokenize
+from indexer.ranking import top_rows
 from indexer.term_matrix import Alternative, TermMatrix
 
 # BM25F parameters, chosen on the dev queries (search/evaluate.py); paragraphs vary from one line to a page.
@@ -161,10 +162,7 @@ class KeywordIndex:
         scores, matched = self.terms.score(words)
         if allowed is not None:
             scores[~allowed] = 0.0
-        found = np.flatnonzero(scores > 0)
-        if len(found) > limit:
-            found = found[np.argpartition(-scores[found], limit - 1)[:limit]]
-        found = found[np.lexsort((found, -scores[found]))]
+        found = top_rows(scores, limit, above=0.0)
         total = int(np.count_nonzero(scores))
         return [KeywordHit(int(r), float(scores[r]), int(matched[r])) for r in found], total
 

@@ -32,15 +32,3 @@ class VectorIndex:
     def similarities(self, query: np.ndarray) -> np.ndarray:
         """Cosine of ``query`` with every row."""
         return self.vectors @ query.astype(np.float32, copy=False)
-
-    def search(self, query: np.ndarray, limit: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The ``limit`` most similar rows (among ``rows`` if given), best first, as (row, cosine)."""
-        scores = self.similarities(query)
-        candidates = np.arange(len(scores)) if rows is None else np.asarray(rows)
-        if not len(candidates) or limit <= 0:
-            return []
-        subset = scores[candidates]
-        top = np.argpartition(-subset, min(limit, len(subset)) - 1)[:limit] if limit < len(subset) else None
-        order = np.arange(len(subset)) if top is None else top
-        order = order[np.lexsort((candidates[order], -subset[order]))]  # ties: lower row first
-        return [(int(candidates[i]), float(subset[i])) for i in order]

@@ -26,12 +26,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from whoosh import query as q
 
-from indexer.alignment import ALIGNMENT, read_alignment
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.encoders import EncoderError, load_encoder
 from indexer.generation import KEYWORD_DIR, published_generation
 from indexer.keyword_index import KeywordIndex
 from indexer.language import detect_language
+from indexer.ranking import top_rows
 from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion
@@ -45,7 +45,7 @@ MODES = ("hybrid", "keyword", "semantic")
 FUSIONS = ("weighted", "rrf")
 DEFAULT_MODE = "hybrid"
 DEFAULT_FUSION = "weighted"
-# Chosen on the dev queries (python -m search.evaluate --alphas): see README, "Relevance".
+# Chosen on the dev queries (python -m search.evaluate --alpha A): see README, "Relevance".
 DEFAULT_ALPHA = 0.4
 MAX_K = 100
 MAX_SENTENCES = 6  # sentences of a paragraph considered when marking the one closest to the query
@@ -97,10 +97,10 @@ class SearchEngine:
             raise SearchError(f"{self.generation.path}: {error}") from None
         if self.encoder.dim != self.vectors.dim:
             raise SearchError(f"{self.model} gives {self.encoder.dim} dimensions, the index holds {self.vectors.dim}")
-        self.semantic = SemanticLeg(self.vectors, [r["lang"] for r in self.paragraphs])
         self._langs = np.array([r["lang"] for r in self.paragraphs])
+        self.semantic = SemanticLeg(self.vectors, self._langs)
         self._docs = np.array([r["doc_id"] for r in self.paragraphs])
-        self.alignment = read_alignment(self.generation.path / ALIGNMENT)
+        self.alignment = self.generation.read_alignment()
         self.translations = self._best_translations(self.alignment)
         pairs = [(row, other) for row, other in self.translations.items() if row < other]
         self._pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
@@ -143,7 +143,7 @@ class SearchEngine:
         if mode != "keyword" and query.strip():
             semantic = self._semantic_leg(query, allowed)
         keyword_order = sorted(keyword, key=lambda row: (-keyword[row], row))
-        semantic_order = _top(semantic, window)
+        semantic_order = top_rows(semantic, window)
         if mode == "keyword":
             ranking, scores = keyword_order, keyword
             total = keyword_total
@@ -180,7 +180,7 @@ class SearchEngine:
         if row in self.translations:
             scores[self.translations[row]] = -np.inf
         forms = QueryForms.of(ParsedQuery())
-        ranking = _top(scores, k)
+        ranking = top_rows(scores, k)
         return {"id": paragraph_id, "results": [self._result(r, scores[r], None, None, scores, forms) for r in ranking]}
 
     def paragraph(self, paragraph_id: str) -> dict | None:
@@ -373,14 +373,6 @@ def _check(mode: str, k: int, offset: int, alpha: float | None, fusion: str) -> 
     if not 0.0 <= alpha <= 1.0:
         raise SearchError("alpha must be between 0 (keyword only) and 1 (meaning only)")
     return float(alpha)
-
-
-def _top(scores: np.ndarray, limit: int) -> list[int]:
-    """Rows of the ``limit`` highest finite scores, best first, ties by row."""
-    finite = np.flatnonzero(scores > -np.inf)
-    if len(finite) > limit:
-        finite = finite[np.argpartition(-scores[finite], limit - 1)[:limit]]
-    return [int(r) for r in finite[np.lexsort((finite, -scores[finite]))]]
 
 
 def _filter(lang: str | None, doc: str | None) -> q.Query | None:

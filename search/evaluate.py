@@ -23,7 +23,6 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from indexer.alignment import ALIGNMENT, read_alignment
 from indexer.build import build_index
 from indexer.generation import DEFAULT_INDEX
 from search.engine import MODES, SearchEngine
@@ -135,7 +134,7 @@ def evaluate_alignment(engine: SearchEngine, gold_path: Path) -> dict:
     for line in gold_path.read_text(encoding="utf-8").splitlines():
         pair = json.loads(line)
         gold.add((holder(pair["kk"]), holder(pair["ru"])))
-    predicted = {(p["kk_id"], p["ru_id"]) for p in read_alignment(engine.generation.path / ALIGNMENT)}
+    predicted = {(p["kk_id"], p["ru_id"]) for p in engine.alignment}
     kk_gold, ru_gold = {kk for kk, _ in gold}, {ru for _, ru in gold}
     judged = {pair for pair in predicted if pair[0] in kk_gold or pair[1] in ru_gold}
     return {

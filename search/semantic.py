@@ -20,13 +20,13 @@ _MIN_PARAGRAPHS = 20  # fewer paragraphs in a language give no reliable mean
 
 
 class SemanticLeg:
-    def __init__(self, vectors: VectorIndex, langs: list[str]) -> None:
+    def __init__(self, vectors: VectorIndex, langs: np.ndarray) -> None:
+        """``langs``: each paragraph's language, row by row."""
         self.index = vectors
         matrix = np.asarray(vectors.vectors, dtype=np.float32)
-        langs_array = np.array(langs)
         self._minorities: dict[str, np.ndarray] = {}
-        for lang in set(langs):
-            members = langs_array == lang
+        for lang in set(langs.tolist()):
+            members = langs == lang
             if _MIN_PARAGRAPHS <= members.sum() < len(langs) / 2:
                 self._minorities[lang] = matrix[members].mean(axis=0)
 

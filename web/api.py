@@ -7,7 +7,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 
 from search.suggest import MAX_PREFIX_CHARS
 from web.live_engine import current_engine as engine
-from web.params import search_params
+from web.params import k_param, search_params
 
 bp = Blueprint("api", __name__)
 
@@ -40,7 +40,7 @@ def paragraph(paragraph_id: str):
 @bp.get("/similar/<path:paragraph_id>")
 def similar(paragraph_id: str):
     current = engine()
-    k = search_params(request.args, set())["k"]
+    k = k_param(request.args)
     try:
         return jsonify(current.similar(paragraph_id, k))
     except KeyError:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from search.engine import DEFAULT_ALPHA, MODES
+from search.engine import DEFAULT_ALPHA, MODES, SearchEngine
 from web.live_engine import current_engine as engine
 from web.params import search_params
 
@@ -68,7 +68,7 @@ def paragraph(paragraph_id: str):
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
     current = engine()
-    info = next((d for d in current.documents() if d["doc_id"] == doc_id), None) or abort(404)
+    info = _document_info(current, doc_id)
     paragraphs = current.document_paragraphs(doc_id)
     bilingual = {p["lang"] for p in paragraphs} >= {"kk", "ru"}
     return render_template("document.html", info=info, paragraphs=paragraphs, bilingual=bilingual)
@@ -77,11 +77,16 @@ def document(doc_id: str):
 @bp.get("/compare/<doc_id>")
 def compare(doc_id: str):
     current = engine()
-    info = next((d for d in current.documents() if d["doc_id"] == doc_id), None) or abort(404)
+    info = _document_info(current, doc_id)
     rows = current.parallel(doc_id)
     if not any(row.aligned for row in rows):
         abort(404)
     return render_template("compare.html", info=info, rows=rows)
+
+
+def _document_info(current: SearchEngine, doc_id: str) -> dict:
+    """The catalogue entry of an indexed document, or a 404."""
+    return next((d for d in current.documents() if d["doc_id"] == doc_id), None) or abort(404)
 
 
 @bp.get("/opensearch.xml")

@@ -20,7 +20,7 @@ def search_params(args: MultiDict, known_docs: set[str], default_k: int = 10) ->
     return {
         # An over-long query is cut, not refused (MAX_QUERY_CHARS, documented in the API).
         "query": args.get("q", "")[:MAX_QUERY_CHARS],
-        "k": _integer(args, "k", default_k, 1, MAX_K),
+        "k": k_param(args, default_k),
         "offset": _integer(args, "offset", 0, 0, MAX_OFFSET),
         "mode": _choice(args, "mode", DEFAULT_MODE, MODES),
         "alpha": _fraction(args, "alpha"),
@@ -28,6 +28,11 @@ def search_params(args: MultiDict, known_docs: set[str], default_k: int = 10) ->
         "lang": _choice(args, "lang", None, ("ru", "kk", "en", "other")),
         "doc": _choice(args, "doc", None, tuple(sorted(known_docs))),
     }
+
+
+def k_param(args: MultiDict, default: int = 10) -> int:
+    """How many results a request asks for (``k``), 1 … MAX_K."""
+    return _integer(args, "k", default, 1, MAX_K)
 
 
 def _number(
