@@ -57,6 +57,32 @@ def test_quoted_phrase_matches_inflected_wording_and_exact_identifiers(engine):
     assert set(ids(hybrid)[: holders["total"]]) == set(ids(holders))
 
 
+def test_sentences_keep_numbers_and_abbreviations_inside(engine):
+    from search.snippets import sentences
+
+    text = engine.paragraph("ccpr-answers:206")["text"]
+    found = [text[start:end] for start, end in sentences(text)]
+    assert len(found) == 5 and found[0].startswith("206. Жертвам пыток выплачивается")
+    assert found[2].startswith("Предусмотрена выплата в размере 30, 40 и 50 МРП")
+    text = "на базе Костанайской Академии им. Ш. Кабылбаева. С 2006 года по ст. 128 УК, т.е. 30 тыс. тенге."
+    assert [text[start:end] for start, end in sentences(text)] == [
+        "на базе Костанайской Академии им. Ш. Кабылбаева.",
+        "С 2006 года по ст. 128 УК, т.е. 30 тыс. тенге.",
+    ]
+
+
+def test_hits_found_by_meaning_mark_the_sentence_nearest_the_query(engine):
+    results = engine.search("Конституциялық Сотқа кімдер жүгіне алады?", k=3, sentence_marks=3)["results"]
+    marked = {
+        r["id"]: r["snippet_html"] for r in results if r["keyword"] is None and 'class="near"' in r["snippet_html"]
+    }
+    # the Russian answer to a Kazakh question, with its answering sentence marked
+    assert '<mark class="near">Возможность обращаться в Конституционный Суд' in marked["ccpr-answers:7"]
+    assert all(html.count("<mark") == 1 for html in marked.values())
+    plain = engine.search("Конституциялық Сотқа кімдер жүгіне алады?", k=3)["results"]
+    assert all("<mark" not in r["snippet_html"] for r in plain if r["keyword"] is None)
+
+
 def test_filters_paging_and_totals(engine):
     full = engine.search("пытки", k=20)
     page = engine.search("пытки", k=10, offset=10)
