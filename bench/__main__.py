@@ -34,6 +34,7 @@ from indexer.build import build_index
 from indexer.embedding_cache import EmbeddingCache, embed_passages
 from indexer.encoders import load_encoder
 from indexer.generation import published_generation
+from indexer.sentences import SentenceIndex, sentence_spans, sentences_to_embed
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.engine import SearchEngine
 from search.evaluate import SHARED, evaluate_dev
@@ -182,7 +183,8 @@ def index_scale(name: str, size: int | None) -> tuple[Path, dict]:
         texts = [r["text"] for r in published_generation(index).read_paragraphs()]
         encoder = load_encoder()
         started = time.perf_counter()
-        embed_passages(encoder, texts, cache=None, progress=False)
+        # the floor: embedding what the index embeds, the paragraphs and the sentences of the longer ones
+        embed_passages(encoder, texts + sentences_to_embed(texts, sentence_spans(texts)), cache=None, progress=False)
         encoder_rate = len(texts) / (time.perf_counter() - started)
         figures |= {
             "paragraphs": cold.paragraphs,
@@ -196,7 +198,10 @@ def index_scale(name: str, size: int | None) -> tuple[Path, dict]:
         source = published_generation(WORK / "corpus" / "index")
         cache = EmbeddingCache(cache_dir)
         vectors = np.load(source.path / "vectors.npy")
-        files = write_archive(source.read_paragraphs(), vectors, size, WORK / name / "docs", cache, "e5-small-q4")
+        sentences = SentenceIndex.load(source.path)
+        files = write_archive(
+            source.read_paragraphs(), vectors, sentences, size, WORK / name / "docs", cache, "e5-small-q4"
+        )
         cache.close()
         report = build_index(files, index, progress=False, cache_dir=cache_dir)
         figures |= {

@@ -6,7 +6,8 @@ in the corpus's proportion of Kazakh and Russian. Embedding 100k paragraphs woul
 synthetic paragraph's vector is the normalised sum of the real vectors of the paragraphs its sentences came
 from: a plausible point near its sources, and search cost does not depend on what vectors mean. Those vectors
 are put into the embedding cache under the paragraphs' text hashes, so the real indexer builds the archive
-without embedding anything.
+without embedding anything; so are the vectors of their sentences (the source sentence's own, or the
+paragraph's where a sentence boundary falls differently in the new text).
 """
 
 from __future__ import annotations
@@ -19,22 +20,34 @@ from pathlib import Path
 import numpy as np
 
 from indexer.embedding_cache import EmbeddingCache, text_hash
-from search.snippets import sentences
+from indexer.sentences import SentenceIndex, split_sentences
 
 DOC_PARAGRAPHS = 500
 
 
 def write_archive(
-    records: list[dict], vectors: np.ndarray, size: int, folder: Path, cache: EmbeddingCache, model_id: str
+    records: list[dict],
+    vectors: np.ndarray,
+    sentences: SentenceIndex,
+    size: int,
+    folder: Path,
+    cache: EmbeddingCache,
+    model_id: str,
 ) -> list[Path]:
-    """Write ``size`` synthetic paragraphs as BEIR .jsonl documents into ``folder``, their vectors into ``cache``."""
+    """Write ``size`` synthetic paragraphs as BEIR .jsonl documents into ``folder``, their vectors (and their
+    sentences' vectors) into ``cache``."""
     rng = random.Random(size)
     pool: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    sentence_vectors: dict[str, np.ndarray] = {}
     lengths: dict[str, list[int]] = defaultdict(list)
     sections = [r["section"] for r in records if r["section"]]
-    for row, record in enumerate(records):
+    for (row, start, end), vector in zip(sentences.spans, sentences.vectors, strict=True):
+        record = records[row]
         if record["lang"] in ("ru", "kk"):
-            pool[record["lang"]] += [(record["text"][a:b], row) for a, b in sentences(record["text"])]
+            pool[record["lang"]].append((record["text"][start:end], row))
+            sentence_vectors[record["text"][start:end]] = vector
+    for record in records:
+        if record["lang"] in ("ru", "kk"):
             lengths[record["lang"]].append(len(record["text"]))
     langs = sorted(pool)
     weights = [len(lengths[lang]) for lang in langs]
@@ -53,7 +66,11 @@ def write_archive(
                     sources.append(row)
                 text = " ".join(parts)
                 vector = vectors[sources].sum(axis=0)
-                items.append((text_hash(text), vector / np.linalg.norm(vector)))
+                vector /= np.linalg.norm(vector)
+                items.append((text_hash(text), vector))
+                pieces = [text[a:b] for a, b in split_sentences(text)]
+                if len(pieces) > 1:
+                    items += [(text_hash(p), sentence_vectors.get(p, vector)) for p in pieces]
                 record = {"_id": str(i), "title": rng.choice(sections), "text": text}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         cache.put(model_id, items)

@@ -32,6 +32,7 @@ from indexer.generation import (
 )
 from indexer.keyword_index import KeywordIndex
 from indexer.language import detect_language
+from indexer.sentences import SentenceIndex, sentence_spans, sentences_to_embed
 from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, build_vocabulary, write_vocabulary
 
@@ -50,7 +51,7 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     up_to_date: bool = False
-    embedded: int = 0  # paragraphs the encoder had to embed; the rest came from the cache
+    embedded: int = 0  # paragraphs and sentences the encoder had to embed; the rest came from the cache
 
     @property
     def paragraphs(self) -> int:
@@ -143,13 +144,16 @@ def build_index(
         write_jsonl(building / PARAGRAPHS, records)
         encoder = load_encoder(model)
         texts = [r["text"] for r in records]
+        spans = sentence_spans(texts)
         with ThreadPoolExecutor(max_workers=1) as helper:
             # The encoder's C code holds no GIL: the keyword index is built while the paragraphs are embedded.
-            embedding = helper.submit(_embed, encoder, texts, cache_dir, progress)
+            embedding = helper.submit(_embed, encoder, texts + sentences_to_embed(texts, spans), cache_dir, progress)
             KeywordIndex.build(building / KEYWORD_DIR, records, progress=False).close()
             write_vocabulary(building / VOCABULARY, build_vocabulary(texts))
-            vectors, embedded = embedding.result()
+            all_vectors, embedded = embedding.result()
+        vectors = all_vectors[: len(texts)]
         VectorIndex.save(building, vectors)
+        SentenceIndex.assemble(spans, vectors, all_vectors[len(texts) :]).save(building)
         write_jsonl(building / ALIGNMENT, align_documents(records, vectors))
         by_lang = Counter(record["lang"] for record in records)
         manifest = {

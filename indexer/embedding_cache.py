@@ -64,7 +64,7 @@ def embed_passages(
     known = cache.get(encoder.model_id, hashes) if cache else {}
     todo = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items(), key=lambda i: len(i[1]))
     # Batches of similar length waste little on padding.
-    with tqdm(total=len(todo), desc="embedding", unit="para", disable=not progress or not todo) as bar:
+    with tqdm(total=len(todo), desc="embedding", unit="text", disable=not progress or not todo) as bar:
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             vectors = encoder.encode_passages([t for _, t in batch])

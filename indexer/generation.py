@@ -6,6 +6,7 @@
         paragraphs.jsonl         the paragraph records, row i = keyword index row i = vector row i
         whoosh/                  keyword index
         vectors.npy              float32 [n, dim], L2-normalised passage embeddings
+        sentences.npy            float16 sentence embeddings, and sentence_spans.npy: where each sentence is
         alignment.jsonl          Kazakh ↔ Russian paragraph pairs of bilingual documents
         vocabulary.tsv           words and frequent phrases with paragraph counts, for suggestions
 
@@ -24,7 +25,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT_VERSION = 2  # 2: vectors, alignment, vocabulary and term matrix in every generation
+# 2: vectors, alignment, vocabulary and term matrix in every generation; 3: sentence vectors
+FORMAT_VERSION = 3
 DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"

@@ -7,7 +7,9 @@
 
 Hybrid ranking, step by step:
 1. keyword leg: BM25F over the analysed fields (``search/query.py``), with each hit's share of query words;
-2. semantic leg: the query vector against every paragraph vector (``search/semantic.py``);
+2. semantic leg: the query vector against every paragraph vector (``search/semantic.py``); a query in a
+   minority language also borrows the words of its nearest sentences in the other languages
+   (``search/borrowed_words.py``), whose hits join the keyword leg;
 3. a paragraph and its aligned translation share their best score in each leg, so a Kazakh query that
    finds a Kazakh annex paragraph finds its Russian original too;
 4. fusion over the union of both legs' top candidates (``search/fusion.py``);
@@ -32,13 +34,15 @@ from indexer.generation import KEYWORD_DIR, published_generation
 from indexer.keyword_index import KeywordIndex
 from indexer.language import detect_language
 from indexer.ranking import top_rows
+from indexer.sentences import SentenceIndex
 from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
-from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion
+from search.borrowed_words import borrowed_words
+from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion, with_borrowed
 from search.parallel import ParallelRow, parallel_rows
 from search.query import ParsedQuery, exact_match_query, keyword_query, parse_query, plain_words, query_words
 from search.semantic import SemanticLeg
-from search.snippets import QueryForms, highlight, highlight_sentence, sentences
+from search.snippets import QueryForms, highlight, highlight_sentence
 from search.suggest import Suggester
 
 MODES = ("hybrid", "keyword", "semantic")
@@ -48,7 +52,6 @@ DEFAULT_FUSION = "weighted"
 # Chosen on the dev queries (python -m search.evaluate --alpha A): see README, "Relevance".
 DEFAULT_ALPHA = 0.4
 MAX_K = 100
-MAX_SENTENCES = 6  # sentences of a paragraph considered when marking the one closest to the query
 # Candidates taken from each leg. Fixed, so that every page of a query is cut from one and the same ranking
 # (the semantic scale's floor is the window's last score); a page beyond it takes the next multiple.
 WINDOW = 100
@@ -60,6 +63,7 @@ class KeywordLeg:
     coverage: dict[int, float] = field(default_factory=dict)  # each one's share of the query's words
     total: int = 0  # paragraphs that match in all
     holders: set[int] | None = None  # paragraphs known to hold every quoted phrase, if the search required them
+    borrowed: dict[int, float] = field(default_factory=dict)  # BM25 for the borrowed words, if any
 
 
 class SearchError(ValueError):
@@ -91,6 +95,7 @@ class SearchEngine:
         self.rows = {record["id"]: row for row, record in enumerate(self.paragraphs)}
         self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR)
         self.vectors = VectorIndex.load(self.generation.path)
+        self.sentences = SentenceIndex.load(self.generation.path)
         try:
             self.encoder = load_encoder(self.model)
         except EncoderError as error:
@@ -107,7 +112,6 @@ class SearchEngine:
         self.suggester = Suggester(read_vocabulary(self.generation.path / VOCABULARY))
         # Paging and retyping repeat queries: embedding one costs more than the rest of a search.
         self.query_vector = lru_cache(maxsize=1024)(self._encode_query)
-        self.sentence_vector = lru_cache(maxsize=8192)(self._encode_sentence)
 
     def search(
         self,
@@ -120,14 +124,13 @@ class SearchEngine:
         doc: str | None = None,
         fusion: str = DEFAULT_FUSION,
         snippets: bool = True,
-        sentence_marks: int = 0,
+        mark_sentences: bool = False,
     ) -> dict:
         """The API response for ``query``: results ``offset`` … ``offset + k`` and how many there are in all.
 
         ``snippets=False`` leaves ``snippet_html`` empty, for callers that only need ids and text (evaluation).
-        ``sentence_marks=n`` marks, in the first n hits found by meaning alone, the sentence nearest to the
-        query: sentences are embedded on demand (~13 ms each the first time), so pages ask for it, the API
-        does not by default.
+        ``mark_sentences`` marks, in each hit that matches none of the query's words, its sentence nearest to
+        the query (pages ask for it; in the API's snippets only matched words are marked).
         """
         started = time.perf_counter()
         alpha = _check(mode, k, offset, alpha, fusion)
@@ -140,10 +143,13 @@ class SearchEngine:
             leg = self._keyword_leg(parsed, window, lang, doc, allowed)
         keyword, keyword_total = leg.scores, leg.total
         semantic = np.full(len(self.paragraphs), -np.inf, dtype=np.float32)
+        query_lang = detect_language(query)
         if mode != "keyword" and query.strip():
-            semantic = self._semantic_leg(query, allowed)
+            semantic = self._semantic_leg(query, query_lang, allowed)
         keyword_order = sorted(keyword, key=lambda row: (-keyword[row], row))
         semantic_order = top_rows(semantic, window)
+        if mode == "hybrid" and fusion == "weighted" and alpha > 0 and self.semantic.is_minority(query_lang):
+            leg.borrowed = self._borrowed_leg(query, query_lang, semantic_order, window, allowed, bool(lang or doc))
         if mode == "keyword":
             ranking, scores = keyword_order, keyword
             total = keyword_total
@@ -159,8 +165,8 @@ class SearchEngine:
         results = [
             self._result(row, scores[row], keyword.get(row), keyword_ranks.get(row), semantic, forms) for row in page
         ]
-        if snippets and sentence_marks and mode != "keyword" and query.strip():
-            self._mark_closest_sentences(query, [r for r in results if r["keyword"] is None][:sentence_marks])
+        if snippets and mark_sentences and mode != "keyword" and query.strip():
+            self._mark_closest_sentences(query, [r for r in results if r["keyword"] is None])
         return {
             "query": query,
             "mode": mode,
@@ -240,38 +246,54 @@ class SearchEngine:
                 )
         scores = {hit.row: hit.score for hit in hits}
         coverage = {hit.row: hit.matched / len(words) if words else 1.0 for hit in hits}
-        for hit in hits:  # a translation matches what its original matches
-            other = self.translations.get(hit.row)
-            if other is not None and allowed[other] and scores.get(other, 0.0) < hit.score:
-                total += other not in scores
-                scores[other], coverage[other] = hit.score, coverage[hit.row]
+        total += self._share_with_translations(scores, allowed, coverage)
         return KeywordLeg(scores, coverage, total, holders)
 
-    def _mark_closest_sentences(self, query: str, results: list[dict]) -> None:
-        """A hit found by meaning alone has no word to mark: mark its sentence nearest to the query.
+    def _borrowed_leg(
+        self, query: str, query_lang: str, semantic_order: list[int], window: int, allowed: np.ndarray, filtered: bool
+    ) -> dict[int, float]:
+        """BM25 of the best matches for the words of the other-language sentences nearest to the query."""
+        others = [row for row in semantic_order if self._langs[row] != query_lang]
+        vector = self.semantic.corrected(self.query_vector(query), query_lang)
+        words = borrowed_words(self.sentences, self.paragraphs, vector, others)
+        if not words:
+            return {}
+        hits, _ = self.keyword_index.search_words(words, window, allowed if filtered else None)
+        scores = {hit.row: hit.score for hit in hits}
+        self._share_with_translations(scores, allowed)
+        return scores
 
-        Only paragraphs of several sentences, and their first MAX_SENTENCES; vectors are remembered.
-        """
+    def _share_with_translations(
+        self, scores: dict[int, float], allowed: np.ndarray, coverage: dict[int, float] | None = None
+    ) -> int:
+        """Give each hit's aligned translation the hit's score (and share of query words) where that is
+        better: a translation matches what its original matches. Returns how many rows this adds."""
+        added = 0
+        for row, score in list(scores.items()):
+            other = self.translations.get(row)
+            if other is not None and allowed[other] and scores.get(other, 0.0) < score:
+                added += other not in scores
+                scores[other] = score
+                if coverage is not None:
+                    coverage[other] = coverage[row]
+        return added
+
+    def _mark_closest_sentences(self, query: str, results: list[dict]) -> None:
+        """A hit found by meaning alone has no word to mark: mark its sentence nearest to the query."""
         query_vector = self.query_vector(query)
         for result in results:
-            found = sentences(result["text"])[:MAX_SENTENCES]
-            if len(found) < 2:
-                continue
-            vectors = np.stack([self.sentence_vector(result["text"][start:end]) for start, end in found])
-            best = int(np.argmax(vectors @ query_vector))
-            result["snippet_html"] = highlight_sentence(result["text"], found[best])
-
-    def _encode_sentence(self, sentence: str) -> np.ndarray:
-        return self.encoder.encode_passages([sentence])[0]
+            row = self.rows[result["id"]]
+            if len(self.sentences.of_rows([row])) > 1:
+                [(_, start, end)] = self.sentences.nearest(query_vector, [row], 1)
+                result["snippet_html"] = highlight_sentence(result["text"], (start, end))
 
     def _encode_query(self, query: str) -> np.ndarray:
         vector = self.encoder.encode_queries([query])[0]
         vector.flags.writeable = False
         return vector
 
-    def _semantic_leg(self, query: str, allowed: np.ndarray) -> np.ndarray:
-        vector = self.query_vector(query)
-        scores = self.semantic.scores(vector, detect_language(query))
+    def _semantic_leg(self, query: str, query_lang: str, allowed: np.ndarray) -> np.ndarray:
+        scores = self.semantic.scores(self.query_vector(query), query_lang)
         if len(self._pairs):
             first, second = self._pairs[:, 0], self._pairs[:, 1]
             shared = np.maximum(scores[first], scores[second])
@@ -294,10 +316,10 @@ class SearchEngine:
         if fusion == "rrf":
             fused = reciprocal_rank_fusion(keyword_order, semantic_order, alpha)
         else:
-            candidates = set(leg.scores) | set(semantic_order)
+            candidates = set(leg.scores) | set(leg.borrowed) | set(semantic_order)
             floor = float(semantic[semantic_order[-1]]) if semantic_order else None
             fused = fuse_scores(
-                normalise_keyword(leg.scores, leg.coverage),
+                with_borrowed(normalise_keyword(leg.scores, leg.coverage), leg.borrowed),
                 normalise_semantic({row: float(semantic[row]) for row in candidates if semantic[row] > -np.inf}, floor),
                 alpha,
             )

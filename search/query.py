@@ -137,6 +137,12 @@ def query_words(parsed: ParsedQuery) -> list[list[Alternative]]:
     return [word_alternatives(w, parsed.kazakh) for w in parsed.all_words() if not is_stopword(w)]
 
 
+def text_words(text: str) -> list[list[Alternative]]:
+    """Each distinct content word of a running text as a plain query word; no query syntax is read in it."""
+    kazakh = detect_language(text) == "kk"
+    return [word_alternatives(w, kazakh) for w in dict.fromkeys(_words(text)) if not is_stopword(w)]
+
+
 def plain_words(parsed: ParsedQuery) -> bool:
     """Whether the query is an OR of words only (no phrase, prefix, fuzzy word, identifier or exclusion)."""
     return not (parsed.phrases or parsed.prefixes or parsed.fuzzy or parsed.identifiers or parsed.excluded)

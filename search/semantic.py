@@ -30,9 +30,15 @@ class SemanticLeg:
             if _MIN_PARAGRAPHS <= members.sum() < len(langs) / 2:
                 self._minorities[lang] = matrix[members].mean(axis=0)
 
-    def scores(self, query: np.ndarray, query_lang: str) -> np.ndarray:
-        """Every paragraph's score for ``query``: its cosine, less the query language's pull if a minority."""
+    def is_minority(self, lang: str) -> bool:
+        """Whether queries in ``lang`` are corrected (and borrow words: ``search/borrowed_words.py``)."""
+        return lang in self._minorities
+
+    def corrected(self, query: np.ndarray, query_lang: str) -> np.ndarray:
+        """The query vector less its language's pull, if that language is a minority of the index."""
         centroid = self._minorities.get(query_lang)
-        if centroid is not None:
-            query = query - LANGUAGE_CORRECTION * centroid
-        return self.index.similarities(query)
+        return query if centroid is None else query - LANGUAGE_CORRECTION * centroid
+
+    def scores(self, query: np.ndarray, query_lang: str) -> np.ndarray:
+        """Every paragraph's score for ``query``: its cosine with the corrected query vector."""
+        return self.index.similarities(self.corrected(query, query_lang))

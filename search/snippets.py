@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from razdel import sentenize
-
 from indexer.analysis import is_stopword, kazakh_stem, russian_forms, tokenize
 from search.query import ParsedQuery
 
@@ -53,16 +51,6 @@ def highlight_sentence(text: str, sentence: tuple[int, int]) -> str:
     """HTML of ``text`` around one sentence, marked whole (for a hit found by meaning, not by words)."""
     start, end = sentence
     return render_snippet(text, [(start, end)], max(SNIPPET_CHARS, end - start + SNIPPET_CHARS // 4), "near")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a paragraph.
-
-    razdel knows Russian abbreviations and numbering ("ст. 128", "тыс. тенге", "им. Ш. Кабылбаева", "206. …"),
-    which a split at every full stop before a capital cut into fragments: 537 of the corpus's 1,945 pieces
-    were shorter than 25 characters, against 5 of razdel's 1,124 sentences.
-    """
-    return [(s.start, s.stop) for s in sentenize(text) if s.stop > s.start]
 
 
 def render_snippet(

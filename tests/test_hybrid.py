@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from search.evaluate import evaluate_alignment
-from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion
+from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion, with_borrowed
 from tests.conftest import PYTHON, ROOT, shared_path
 
 
@@ -27,6 +27,13 @@ def test_normalisation_puts_both_legs_on_one_scale():
     assert normalise_keyword({1: 10.0, 2: 5.0}, {1: 1.0, 2: 0.5}) == {1: 1.0, 2: 0.25}
     assert normalise_keyword({}, {}) == {}
     assert normalise_semantic({1: 0.9, 2: 0.8, 3: 0.7}, floor=0.8) == {1: 1.0, 2: 0.0, 3: 0.0}
+
+
+def test_borrowed_words_weigh_what_the_query_own_words_leave():
+    assert with_borrowed({1: 1.0, 2: 0.5}, {3: 8.0}) == {1: 1.0, 2: 0.5}  # own words explain it all
+    assert with_borrowed({}, {3: 8.0, 4: 2.0}) == {3: 1.0, 4: 0.25}  # own words find nothing
+    assert with_borrowed({1: 0.5, 3: 0.4}, {3: 8.0, 4: 4.0}) == {1: 0.5, 3: 0.5, 4: 0.25}
+    assert with_borrowed({1: 0.5}, {}) == {1: 0.5}
 
 
 def test_alpha_zero_and_one_reproduce_the_legs(engine):
@@ -59,6 +66,18 @@ def test_rrf_is_an_option_and_bad_parameters_are_refused(engine):
 def test_kazakh_query_finds_russian_answers(engine):
     results = engine.search("Конституциялық Сотқа кімдер жүгіне алады?", k=10)["results"]
     assert any(r["lang"] == "ru" and "Конституционный Суд" in r["text"] for r in results[:5])
+
+
+def test_kazakh_question_borrows_the_words_of_its_nearest_russian_sentences(engine):
+    query = "Жәбірленушілерге өтемақы қорынан қанша АЕК төленеді?"
+    assert engine.semantic.is_minority("kk") and not engine.semantic.is_minority("ru")
+    results = engine.search(query, k=10)["results"]
+    # "С 1 июля 2020 года действует Фонд компенсации потерпевшим…": no word of the query, far down by meaning
+    fund = next(r for r in results if r["id"] == "ccpr-answers:24")
+    assert fund["keyword"] is None and fund["semantic"]["rank"] > 20
+    # words only (alpha 0) means the query's own words: nothing is borrowed
+    words_only = {r["id"]: r["score"] for r in engine.search(query, k=100, alpha=0.0)["results"]}
+    assert words_only.get("ccpr-answers:24", 0.0) == 0.0
 
 
 def test_russian_query_finds_kazakh_annex(engine):

@@ -58,7 +58,7 @@ def test_quoted_phrase_matches_inflected_wording_and_exact_identifiers(engine):
 
 
 def test_sentences_keep_numbers_and_abbreviations_inside(engine):
-    from search.snippets import sentences
+    from indexer.sentences import split_sentences as sentences
 
     text = engine.paragraph("ccpr-answers:206")["text"]
     found = [text[start:end] for start, end in sentences(text)]
@@ -72,7 +72,7 @@ def test_sentences_keep_numbers_and_abbreviations_inside(engine):
 
 
 def test_hits_found_by_meaning_mark_the_sentence_nearest_the_query(engine):
-    results = engine.search("Конституциялық Сотқа кімдер жүгіне алады?", k=3, sentence_marks=3)["results"]
+    results = engine.search("Конституциялық Сотқа кімдер жүгіне алады?", k=3, mark_sentences=True)["results"]
     marked = {
         r["id"]: r["snippet_html"] for r in results if r["keyword"] is None and 'class="near"' in r["snippet_html"]
     }

@@ -13,7 +13,6 @@ from web.params import search_params
 
 bp = Blueprint("pages", __name__)
 PAGE_SIZE = 10
-SENTENCE_MARKS = 3  # semantic-only hits of a page whose sentence closest to the query is marked
 
 
 def citation(result: dict, section: bool = True) -> str:
@@ -39,7 +38,7 @@ def search():
     current = engine()
     documents = current.documents()
     params = search_params(request.args, {d["doc_id"] for d in documents}, default_k=PAGE_SIZE)
-    response = current.search(**params, sentence_marks=SENTENCE_MARKS) if params["query"].strip() else None
+    response = current.search(**params, mark_sentences=True) if params["query"].strip() else None
     return render_template(
         "search.html",
         params=params,
