@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -23,6 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from indexer.analysis import clean_text
+from indexer.encoder_thread import EncoderThread
 
 DEFAULT_MODEL = os.environ.get("KAZSEARCH_MODEL", "e5-small-q4")
 MODELS_DIR = Path(os.environ.get("KAZSEARCH_MODELS", Path(__file__).resolve().parent.parent / "models"))
@@ -42,11 +42,8 @@ class Encoder(Protocol):
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
-# Every encoder call runs on this one thread. The encoders parallelise inside (OpenMP, torch); an OpenMP
-# runtime keeps a team of spinning threads per calling thread, so a second calling thread (a web server's
-# workers, say) leaves two teams fighting for the cores: a query took 25 ms instead of 10 on two cores.
-# One thread also queues concurrent requests instead of running them against each other.
-_ENCODER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encoder")
+# Every encoder call runs on this one thread, which batches calls that arrive together (see its module).
+_ENCODER_THREAD = EncoderThread()
 
 
 class _EncoderBase:
@@ -65,8 +62,7 @@ class _EncoderBase:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         cleaned = [clean_text(t) for t in texts]
-        matrix = np.asarray(_ENCODER_THREAD.submit(self._embed, cleaned, is_query).result(), dtype=np.float32)
-        matrix = matrix.reshape(len(texts), self.dim)
+        matrix = np.asarray(_ENCODER_THREAD.encode(self._embed, cleaned, is_query), dtype=np.float32)
         return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:

@@ -4,8 +4,8 @@
     sentence_spans.npy   int32 [m, 3]: paragraph row, start and end of the sentence in its text; rows ascending
 
 Only paragraphs of two sentences or more have their sentences embedded; a one-sentence paragraph's sentence
-takes the paragraph's own vector. Half precision: the vectors only pick the nearest few sentences among a
-few dozen, where float16's three decimals are plenty, and they take half the memory.
+takes the paragraph's own vector. Half precision: the vectors only pick the nearest sentence among a few
+dozen, where float16's three decimals are plenty, and they take half the memory.
 """
 
 from __future__ import annotations

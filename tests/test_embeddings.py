@@ -23,6 +23,35 @@ def test_default_encoder_embeds_queries_and_passages_differently():
     assert encoder.encode_queries([]).shape == (0, 384)
 
 
+def test_concurrent_calls_share_the_encoder_thread_and_get_their_own_vectors():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from indexer.encoder_thread import EncoderThread
+
+    encoder = load_encoder("e5-small-q4")
+    queries = [f"права человека, вопрос {i}" for i in range(24)]
+    alone = np.vstack([encoder.encode_queries([q]) for q in queries])
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = np.vstack(list(pool.map(lambda q: encoder.encode_queries([q]), queries)))
+    assert np.allclose(alone, together, atol=1e-6)
+
+    seen: list[list[str]] = []
+
+    def embed(texts: list[str], is_query: bool) -> np.ndarray:
+        seen.append(texts)
+        if "boom" in texts:
+            raise RuntimeError("encoder failed")
+        return np.array([[len(t), float(is_query)] for t in texts])
+
+    thread = EncoderThread()
+    with pytest.raises(RuntimeError, match="encoder failed"):
+        thread.encode(embed, ["boom"], True)
+    assert thread.encode(embed, ["ab", "abc"], False).tolist() == [[2, 0], [3, 0]]  # still serving
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda n: thread.encode(embed, ["x" * n], n % 2 == 0), range(1, 13)))
+    assert [r.tolist() for r in results] == [[[n, float(n % 2 == 0)]] for n in range(1, 13)]
+
+
 def test_sentence_transformers_engine_loads_a_packaged_model_offline(monkeypatch):
     pytest.importorskip("sentence_transformers")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -3,6 +3,7 @@
 import json
 import subprocess
 
+import numpy as np
 import pytest
 
 from search.evaluate import evaluate_alignment
@@ -78,6 +79,21 @@ def test_kazakh_question_borrows_the_words_of_its_nearest_russian_sentences(engi
     # words only (alpha 0) means the query's own words: nothing is borrowed
     words_only = {r["id"]: r["score"] for r in engine.search(query, k=100, alpha=0.0)["results"]}
     assert words_only.get("ccpr-answers:24", 0.0) == 0.0
+
+
+def test_generation_keeps_each_sentence_and_its_vector(engine):
+    row = engine.rows["ccpr-answers:206"]
+    found = engine.sentences.of_rows([row])
+    text = engine.paragraph("ccpr-answers:206")["text"]
+    starts = [int(s) for _, s, _ in engine.sentences.spans[found]]
+    assert len(found) == 5 and text[starts[2] :].startswith("Предусмотрена выплата")
+    _, start, end = engine.sentences.spans[found[2]]
+    fresh = engine.encoder.encode_passages([text[start:end]])[0]
+    assert float(np.asarray(engine.sentences.vectors[found[2]], dtype=np.float32) @ fresh) > 0.999
+    # a one-sentence paragraph's sentence is the paragraph itself, with its vector
+    single = next(r for r in range(len(engine.paragraphs)) if len(engine.sentences.of_rows([r])) == 1)
+    [index] = engine.sentences.of_rows([single])
+    assert np.allclose(engine.sentences.vectors[index], engine.vectors.vectors[single], atol=1e-3)
 
 
 def test_russian_query_finds_kazakh_annex(engine):
