@@ -32,7 +32,6 @@ from indexer.analysis import ANALYSIS_VERSION
 from indexer.encoders import EncoderError, load_encoder
 from indexer.generation import KEYWORD_DIR, published_generation
 from indexer.keyword_index import KeywordIndex
-from indexer.language import detect_language
 from indexer.ranking import top_rows
 from indexer.sentences import SentenceIndex
 from indexer.vector_index import VectorIndex
@@ -143,13 +142,12 @@ class SearchEngine:
             leg = self._keyword_leg(parsed, window, lang, doc, allowed)
         keyword, keyword_total = leg.scores, leg.total
         semantic = np.full(len(self.paragraphs), -np.inf, dtype=np.float32)
-        query_lang = detect_language(query)
         if mode != "keyword" and query.strip():
-            semantic = self._semantic_leg(query, query_lang, allowed)
+            semantic = self._semantic_leg(query, parsed.lang, allowed)
         keyword_order = sorted(keyword, key=lambda row: (-keyword[row], row))
         semantic_order = top_rows(semantic, window)
-        if mode == "hybrid" and fusion == "weighted" and alpha > 0 and self.semantic.is_minority(query_lang):
-            leg.borrowed = self._borrowed_leg(query, query_lang, semantic_order, window, allowed, bool(lang or doc))
+        if mode == "hybrid" and fusion == "weighted" and alpha > 0 and self.semantic.is_minority(parsed.lang):
+            leg.borrowed = self._borrowed_leg(query, parsed.lang, semantic_order, window, allowed, bool(lang or doc))
         if mode == "keyword":
             ranking, scores = keyword_order, keyword
             total = keyword_total

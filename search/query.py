@@ -32,7 +32,11 @@ class ParsedQuery:
     fuzzy: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
     identifiers: list[list[str]] = field(default_factory=list)  # ДС-219, 13.08.2014, COVID-19: matched as phrases
-    kazakh: bool = False
+    lang: str = "other"  # of the query text, as indexer.language tells it
+
+    @property
+    def kazakh(self) -> bool:
+        return self.lang == "kk"
 
     @property
     def empty(self) -> bool:
@@ -49,7 +53,7 @@ def _words(text: str) -> list[str]:
 def parse_query(text: str) -> ParsedQuery:
     """The parts of a query string; it is cut to MAX_QUERY_CHARS."""
     text = text[:MAX_QUERY_CHARS]
-    parsed = ParsedQuery(kazakh=detect_language(text) == "kk")
+    parsed = ParsedQuery(lang=detect_language(text))
     for match in _SYNTAX.finditer(text):
         phrase, excluded, prefix, fuzzy = match.group(1, 2, 3, 4)
         if phrase is not None:
