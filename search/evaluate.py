@@ -9,7 +9,9 @@
   ``../shared/data/`` or by path): nDCG@10, Recall@100 and P@1, each indexed as it is into ``var/eval/<name>``
   (rebuilt only when the data change);
 - the Kazakh–Russian alignment against gold quote pairs (``../shared/eval/dev_align_004.jsonl``): precision
-  and recall of the predicted paragraph pairs that involve a gold pair's paragraphs.
+  and recall of the predicted paragraph pairs that involve a gold pair's paragraphs;
+- ``translations``: a BEIR set made from the index's own alignment, each aligned Kazakh paragraph a query
+  whose answer is its Russian counterpart among all the index's Russian paragraphs (P@1 is the figure).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from indexer.generation import DEFAULT_INDEX
 from search.engine import MODES, SearchEngine
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-DEFAULT_SETS = "dev,xquad_ru,kazqad_pool,tatoeba_kk_ru,align"
+DEFAULT_SETS = "dev,xquad_ru,kazqad_pool,tatoeba_kk_ru,translations,align"
 
 
 def match_form(text: str) -> str:
@@ -87,6 +89,25 @@ def beir_files(folder: Path) -> tuple[Path, Path, Path]:
             raise ValueError(f"{folder}: expected one {pattern}, found {len(matches)}")
         found.append(matches[0])
     return found[0], found[1], found[2]
+
+
+def write_translation_set(engine: SearchEngine, folder: Path) -> Path:
+    """A BEIR folder: the aligned Kazakh paragraphs as queries, every Russian paragraph of the index as the
+    corpus, each query's aligned counterpart as its one relevant document. Rewritten only when it changes."""
+    russian = [{"_id": r["id"], "text": r["text"]} for r in engine.paragraphs if r["lang"] == "ru"]
+    kazakh = {p["kk_id"] for p in engine.alignment}
+    queries = [{"_id": r["id"], "text": r["text"]} for r in engine.paragraphs if r["id"] in kazakh]
+    qrels = ["query-id\tcorpus-id\tscore"] + [f"{p['kk_id']}\t{p['ru_id']}\t1" for p in engine.alignment]
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (
+        ("corpus.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in russian)),
+        ("queries.jsonl", "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in queries)),
+        ("qrels.tsv", "\n".join(qrels) + "\n"),
+    ):
+        path = folder / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return folder
 
 
 def index_beir(folder: Path, work_dir: Path) -> Path:
@@ -178,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     search_args = {"alpha": args.alpha, "fusion": args.fusion}
     figures: dict[str, dict] = {}
     wanted = args.sets.split(",")
-    engine = SearchEngine(args.index) if {"dev", "align"} & set(wanted) else None
+    engine = SearchEngine(args.index) if {"dev", "align", "translations"} & set(wanted) else None
     for name in wanted:
         if name == "dev":
             queries = args.queries or args.shared / "eval" / "dev_queries.jsonl"
@@ -193,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"precision {row['precision']:.3f} recall {row['recall']:.3f}"
             )
         else:
-            folder = Path(name) if "/" in name else args.shared / "data" / name
+            if name == "translations":
+                folder = write_translation_set(engine, args.work / "sets" / name)
+            else:
+                folder = Path(name) if "/" in name else args.shared / "data" / name
             beir_engine = SearchEngine(index_beir(folder, args.work))
             figures[folder.name] = {m: evaluate_beir(folder, beir_engine, mode=m, **search_args) for m in modes}
             beir_engine.close()
