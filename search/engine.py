@@ -8,7 +8,7 @@
 Hybrid ranking, step by step:
 1. keyword leg: BM25F over the analysed fields (``search/query.py``), with each hit's share of query words;
 2. semantic leg: the query vector against every paragraph vector (``search/semantic.py``); a query in a
-   minority language also borrows the words of its nearest sentences in the other languages
+   minority language also borrows the words of its nearest sentence in the other languages
    (``search/borrowed_words.py``), whose hits join the keyword leg;
 3. a paragraph and its aligned translation share their best score in each leg, so a Kazakh query that
    finds a Kazakh annex paragraph finds its Russian original too;
