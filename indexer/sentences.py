@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from razdel import sentenize
 
+from indexer.ranking import top_rows
+
 SENTENCES = "sentences.npy"
 SENTENCE_SPANS = "sentence_spans.npy"
 
@@ -81,5 +83,4 @@ class SentenceIndex:
         if not len(found):
             return []
         similarities = np.asarray(self.vectors[found], dtype=np.float32) @ query.astype(np.float32, copy=False)
-        best = np.argsort(-similarities, kind="stable")[:k]
-        return [tuple(int(x) for x in self.spans[found[i]]) for i in best]
+        return [tuple(int(x) for x in self.spans[found[i]]) for i in top_rows(similarities, k)]

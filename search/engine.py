@@ -280,9 +280,9 @@ class SearchEngine:
         """A hit found by meaning alone has no word to mark: mark its sentence nearest to the query."""
         query_vector = self.query_vector(query)
         for result in results:
-            row = self.rows[result["id"]]
-            if len(self.sentences.of_rows([row])) > 1:
-                [(_, start, end)] = self.sentences.nearest(query_vector, [row], 1)
+            nearest = self.sentences.nearest(query_vector, [self.rows[result["id"]]], 2)
+            if len(nearest) > 1:  # a one-sentence paragraph is its own nearest sentence: nothing to single out
+                _, start, end = nearest[0]
                 result["snippet_html"] = highlight_sentence(result["text"], (start, end))
 
     def _encode_query(self, query: str) -> np.ndarray:
