@@ -12,7 +12,7 @@ PORT ?= 8000
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test browser run index test lint evaluate bench clean
+.PHONY: install install-test browser ocr run index test lint evaluate bench soak clean
 
 install: $(STAMP)
 
@@ -39,10 +39,17 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 			chromium chromium-driver fonts-dejavu-core; }
 
+# Scanned PDFs and PDFs with a garbled text layer are read by Debian's Tesseract, in Russian and Kazakh.
+ocr:
+	@tesseract --list-langs 2>/dev/null | grep -qx kaz && tesseract --list-langs 2>/dev/null | grep -qx rus || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+			tesseract-ocr tesseract-ocr-rus tesseract-ocr-kaz; }
+
 run: index
 	$(BIN)/python -m web --host $(HOST) --port $(PORT) --index $(INDEX)
 
-test: install-test browser
+test: install-test browser ocr
 	$(BIN)/python -m pytest
 
 lint: install-test
@@ -55,6 +62,10 @@ $(BENCH_STAMP): $(STAMP)
 # Speed and scale: bench/results.json, bench/results.md, bench/latency.png (QUICK=1: a reduced run).
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench $(if $(QUICK),--quick)
+
+# 32 clients for 10 minutes of mixed requests while the corpus is republished twice: bench/soak.json.
+soak: install
+	$(BIN)/python -m bench.soak --clients 32 --seconds 600 --republish 2
 
 evaluate: index
 	$(BIN)/python -m search.evaluate --index $(INDEX)

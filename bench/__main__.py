@@ -15,26 +15,26 @@ import os
 import platform
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
-import urllib.request
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
+from bench.attack import expensive_queries, throughput_under_attack, worst_query_figures
 from bench.peer import PeerStack
+from bench.server import Server
 from bench.synthetic import write_archive
 from indexer.build import build_index
 from indexer.embedding_cache import EmbeddingCache, embed_passages
 from indexer.encoders import load_encoder
 from indexer.generation import published_generation
 from indexer.sentences import SentenceIndex, sentence_spans, sentences_to_embed
+from indexer.threads import limit_blas_threads
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.engine import SearchEngine
 from search.evaluate import SHARED, evaluate_dev
@@ -94,45 +94,9 @@ def peer_figures(engine: SearchEngine, queries: list[str], judge: bool) -> dict:
     return figures
 
 
-class Server:
-    """``python -m web`` on a free loopback port, for the HTTP figures."""
-
-    def __init__(self, index: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "web", "--port", str(self.port), "--index", str(index)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                self.get("/api/documents")
-                return
-            except OSError:
-                time.sleep(0.5)
-        self.process.kill()
-        raise RuntimeError("the web server did not start")
-
-    def get(self, path: str, **params: object) -> bytes:
-        url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.read()
-
-    def rss_mb(self) -> float:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
-def http_figures(index: Path, queries: list[str], warm_up: list[str], prefixes: list[str], seconds: float) -> dict:
+def http_figures(
+    index: Path, queries: list[str], warm_up: list[str], prefixes: list[str], seconds: float, attack: str
+) -> dict:
     server = Server(index)
     try:
         for query in warm_up:
@@ -157,6 +121,7 @@ def http_figures(index: Path, queries: list[str], warm_up: list[str], prefixes: 
             thread.join()
         figures["qps_hybrid_8_clients"] = len(done) / (time.monotonic() - started)
         figures["server_rss_mb"] = server.rss_mb()
+        figures |= throughput_under_attack(server, queries, attack, seconds)
     finally:
         server.stop()
     return figures
@@ -237,6 +202,10 @@ TARGETS = [
     ("corpus", "index_paragraphs_per_s_cold", ">=", ("corpus", "encoder_paragraphs_per_s", 0.9)),
     ("corpus", "hybrid_p50_ms", "<=", ("corpus", "peer_hybrid_p50_ms", 1.5)),
     ("corpus", "kazsearch_ndcg10", ">", ("corpus", "peer_ndcg10", 1.0)),
+    ("corpus", "worst_query_ratio", "<=", 5),
+    ("100k", "worst_query_ratio", "<=", 5),
+    ("corpus", "qps_under_attack_ratio", ">=", 0.5),
+    ("100k", "qps_under_attack_ratio", ">=", 0.5),
 ]
 
 
@@ -254,16 +223,20 @@ def check_targets(results: dict) -> list[dict]:
 
 def write_report(results: dict, out: Path) -> None:
     scales = [s for s in SCALES if s in results]
-    keys = sorted({k for s in scales for k in results[s]})
+    keys = sorted({k for s in scales for k, v in results[s].items() if not isinstance(v, dict)})
     lines = ["# kazsearch benchmark", "", f"Machine: {json.dumps(results['machine'])}", ""]
     lines += ["| figure | " + " | ".join(scales) + " |", "|---|" + "---|" * len(scales)]
     for key in keys:
         cells = [results[s].get(key) for s in scales]
-        lines.append(f"| {key} | " + " | ".join("–" if c is None else f"{c:.3g}" for c in cells) + " |")
+        lines.append(f"| {key} | " + " | ".join(_cell(c) for c in cells) + " |")
     lines += ["", "| target | value | limit | holds |", "|---|---|---|---|"]
     for c in results["targets"]:
         lines.append(f"| {c['scale']} {c['figure']} {c['op']} | {c['value']:.3g} | {c['limit']:.3g} | {c['holds']} |")
     (out / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _cell(value: object) -> str:
+    return "–" if value is None else f"{value:.3g}" if isinstance(value, int | float) else str(value)
 
 
 def plot(results: dict, out: Path) -> None:
@@ -292,6 +265,7 @@ def plot(results: dict, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    limit_blas_threads()
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="corpus and 10k only, fewer repetitions (< 5 min)")
     parser.add_argument("--out", type=Path, default=OUT)
@@ -307,11 +281,13 @@ def main(argv: list[str] | None = None) -> int:
         queries, warm_up = distinct[:n_queries], distinct[n_queries:]
         print(f"[bench] {name}: searching in process ({len(queries)} queries)", flush=True)
         figures |= in_process(engine, queries, warm_up)
+        figures |= worst_query_figures(engine, queries[:40])
+        attack = expensive_queries(engine)[figures["worst_query_kind"]]
         figures |= peer_figures(engine, queries, judge=name == "corpus")
         print(f"[bench] {name}: HTTP", flush=True)
         prefixes = three_letter_prefixes(engine, n_http)
         engine.close()
-        figures |= http_figures(index, queries[:n_http], warm_up[:n_http], prefixes, seconds)
+        figures |= http_figures(index, queries[:n_http], warm_up[:n_http], prefixes, seconds, attack)
         results[name] = figures
         print(json.dumps({name: figures}, indent=1), flush=True)
     results["targets"] = check_targets(results)

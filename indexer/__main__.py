@@ -1,18 +1,25 @@
-"""Command line: ``python -m indexer [PATH ...] [--index DIR] [--model ID]`` and ``--dump paragraphs|alignment``."""
+"""Command line: ``python -m indexer [PATH ...] [--index DIR] [--model ID]`` and ``--dump paragraphs|alignment``.
+
+Every failure a user can cause (a bad catalogue, an index folder that cannot be written, another indexer
+publishing, a missing generation) ends in ``error: …`` lines and exit status 2, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 from pathlib import Path
 
 from indexer.build import NoDocuments, build_index
+from indexer.catalog import CatalogError
 from indexer.embedding_cache import DEFAULT_CACHE
 from indexer.encoders import DEFAULT_MODEL, EncoderError
-from indexer.generation import DEFAULT_INDEX, IndexNotFound, published_generation
+from indexer.generation import DEFAULT_INDEX, IndexNotFound, PublishError, published_generation
+from indexer.sources import DEFAULT_MAX_FILE_MB
 
 DEFAULT_CORPUS = Path(os.environ.get("KAZSEARCH_CORPUS", "corpus"))
 
@@ -27,6 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL, help=f"embedding model id (default: {DEFAULT_MODEL})")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"embedding cache (default: {DEFAULT_CACHE})")
     parser.add_argument("--force", action="store_true", help="rebuild even if the corpus is unchanged")
+    parser.add_argument(
+        "--max-file-mb",
+        type=_megabytes,
+        # Read here, not at import: a test or a caller may set the variable after importing the package.
+        default=os.environ.get("KAZSEARCH_MAX_FILE_MB", str(DEFAULT_MAX_FILE_MB)),
+        help=f"skip files larger than this (default: $KAZSEARCH_MAX_FILE_MB or {DEFAULT_MAX_FILE_MB:g})",
+    )
+    parser.add_argument("--wait", action="store_true", help="wait for another indexer publishing here to finish")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -34,10 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.dump:
         try:
             generation = published_generation(args.index)
-        except IndexNotFound as error:
+            records = generation.read_paragraphs() if args.dump == "paragraphs" else generation.read_alignment()
+        except (IndexNotFound, OSError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        records = generation.read_paragraphs() if args.dump == "paragraphs" else generation.read_alignment()
         for record in records:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         return 0
@@ -45,10 +60,25 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.paths or [DEFAULT_CORPUS]
     try:
         report = build_index(
-            paths, args.index, force=args.force, progress=not args.quiet, model=args.model, cache_dir=args.cache
+            paths,
+            args.index,
+            force=args.force,
+            progress=not args.quiet,
+            model=args.model,
+            cache_dir=args.cache,
+            max_file_mb=args.max_file_mb,
+            wait=args.wait,
         )
-    except EncoderError as error:
+    except CatalogError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("error: nothing was indexed; the published index, if any, is unchanged", file=sys.stderr)
+        return 2
+    except (EncoderError, PublishError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # the disk filled up, a folder vanished …: the published index is untouched
+        print(f"error: {error}; the published index, if any, is unchanged", file=sys.stderr)
         return 2
     except NoDocuments as error:
         print(f"error: {error}; the published index, if any, is unchanged", file=sys.stderr)
@@ -68,6 +98,16 @@ def main(argv: list[str] | None = None) -> int:
         f"→ {args.index}/{report.generation}"
     )
     return 0
+
+
+def _megabytes(value: str) -> float:
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = 0.0
+    if not 0 < megabytes < math.inf:
+        raise argparse.ArgumentTypeError(f"expected a positive number of megabytes, not {value!r}")
+    return megabytes
 
 
 if __name__ == "__main__":

@@ -11,23 +11,29 @@ taken only when its margin is positive, and a skip costs nothing.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
+from tqdm import tqdm
 
 NEIGHBOURS = 4  # how many nearest other-language paragraphs set a paragraph's margin baseline
 MOVES = ((1, 1), (1, 2), (2, 1))
 
 
-def align_documents(records: list[dict], vectors: np.ndarray) -> list[dict]:
+def align_documents(records: list[dict], vectors: np.ndarray, progress: bool = False) -> list[dict]:
     """``{"kk_id", "ru_id", "score"}`` pairs for every document holding both Kazakh and Russian paragraphs."""
     rows_by_doc: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for row, record in enumerate(records):
         rows_by_doc[record["doc_id"]][record["lang"]].append(row)
+    bilingual = [
+        (by_lang["kk"], by_lang["ru"]) for by_lang in rows_by_doc.values() if "kk" in by_lang and "ru" in by_lang
+    ]
     pairs = []
-    for by_lang in rows_by_doc.values():
-        kk, ru = by_lang.get("kk", []), by_lang.get("ru", [])
-        if kk and ru:
-            for kk_group, ru_group, score in align_sequences(vectors[kk], vectors[ru]):
+    # The alignment is quadratic in a document's length: a bar shows up if it takes more than a second.
+    rows = sum(len(kk) for kk, _ in bilingual)
+    with tqdm(total=rows, desc="aligning", unit="¶", delay=1, disable=not progress) as bar:
+        for kk, ru in bilingual:
+            for kk_group, ru_group, score in align_sequences(vectors[kk], vectors[ru], bar.update):
                 pairs += [
                     {"kk_id": records[kk[i]]["id"], "ru_id": records[ru[j]]["id"], "score": round(score, 4)}
                     for i in kk_group
@@ -36,8 +42,13 @@ def align_documents(records: list[dict], vectors: np.ndarray) -> list[dict]:
     return pairs
 
 
-def align_sequences(source: np.ndarray, target: np.ndarray) -> list[tuple[range, range, float]]:
-    """Monotonic groups (source rows, target rows, cosine) maximising the summed margin."""
+def align_sequences(
+    source: np.ndarray, target: np.ndarray, on_row: Callable[[int], object] | None = None
+) -> list[tuple[range, range, float]]:
+    """Monotonic groups (source rows, target rows, cosine) maximising the summed margin.
+
+    ``on_row(1)`` is called as each source row is done (a progress bar's ``update``).
+    """
     n, m = len(source), len(target)
     k = min(NEIGHBOURS, n, m)
     sims = source @ target.T
@@ -71,6 +82,8 @@ def align_sequences(source: np.ndarray, target: np.ndarray) -> list[tuple[range,
             score, di, dj, cosine = max(options, key=lambda option: option[0])
             best[i, j] = score
             back[i, j] = (di, dj, cosine)
+        if i and on_row:
+            on_row(1)
     groups = []
     i, j = n, m
     while i or j:

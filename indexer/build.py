@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -15,28 +14,25 @@ from tqdm import tqdm
 
 from indexer.alignment import align_documents
 from indexer.analysis import ANALYSIS_VERSION
-from indexer.catalog import CATALOG_NAME, load_catalog
+from indexer.catalog import CATALOG_NAME, load_catalogs
 from indexer.embedding_cache import DEFAULT_CACHE, EmbeddingCache, embed_passages
 from indexer.encoders import DEFAULT_MODEL, Encoder, load_encoder
-from indexer.extract import SUPPORTED_SUFFIXES, Document, DocumentError, load_document
+from indexer.extract import Document, DocumentError, load_document
 from indexer.generation import (
     ALIGNMENT,
     KEYWORD_DIR,
     PARAGRAPHS,
     IndexNotFound,
-    abandon_generation,
-    publish_generation,
+    Publisher,
     published_generation,
-    start_generation,
     write_jsonl,
 )
 from indexer.keyword_index import KeywordIndex
 from indexer.language import detect_language
 from indexer.sentences import SentenceIndex, sentence_spans, sentences_to_embed
+from indexer.sources import DEFAULT_MAX_FILE_MB, MB, find_corpus_files, read_source
 from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, build_vocabulary, write_vocabulary
-
-log = logging.getLogger(__name__)
 
 
 class NoDocuments(ValueError):
@@ -56,17 +52,6 @@ class BuildReport:
     @property
     def paragraphs(self) -> int:
         return sum(self.paragraphs_by_lang.values())
-
-
-def find_corpus_files(paths: list[Path]) -> list[Path]:
-    """Files to index: the given files, and the supported files inside given folders, in name order."""
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
-        else:
-            found.append(path)
-    return found
 
 
 def paragraph_records(document: Document) -> list[dict]:
@@ -94,57 +79,49 @@ def build_index(
     progress: bool = True,
     model: str = DEFAULT_MODEL,
     cache_dir: Path | None = DEFAULT_CACHE,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    wait: bool = False,
 ) -> BuildReport:
     """Index the files and folders in ``paths`` into a new generation under ``index_dir`` and publish it.
 
-    Unreadable files are reported in ``BuildReport.skipped`` and left out; if no file is indexable,
-    NoDocuments is raised and the published generation stays as it was. An unchanged corpus (same files,
-    analysis and model) is not rebuilt unless ``force``. Passage vectors come from the embedding cache in
-    ``cache_dir`` where it has them (None: no cache).
+    Every catalogue is checked before anything else (CatalogError lists all their problems). Files that cannot
+    be indexed (unreadable, over ``max_file_mb``, links out of their folder …) are reported in
+    ``BuildReport.skipped`` and left out; if no file is indexable, NoDocuments is raised and the published
+    generation stays as it was. An unchanged corpus (same files, analysis and model) is not rebuilt unless
+    ``force``. Passage vectors come from the embedding cache in ``cache_dir`` where it has them (None: no cache).
+    One build publishes to an index folder at a time: PublishError if another one is, unless ``wait``.
     """
     started = time.perf_counter()
-    files = find_corpus_files(paths)
-    catalogs_used = {path.parent / CATALOG_NAME for path in files}
-    inputs = sorted({*files, *(c for c in catalogs_used if c.is_file())})
-    sources = {str(path): _sha256(path) for path in inputs if path.is_file()}
-    missing = [f"{path}: no such file" for path in files if not path.is_file()]
-    if not force and not missing:
-        report = _unchanged(index_dir, sources, model)
-        if report:
-            return report
-    catalogs: dict[Path, dict] = {}
-    documents: list[Document] = []
-    skipped = list(missing)
-    seen_ids: set[str] = set()
-    for path in tqdm(files, desc="reading", unit="file", disable=not progress):
-        if not path.is_file():
-            continue
-        try:
-            catalog = catalogs.setdefault(path.parent, load_catalog(path.parent))
-            document = load_document(path, catalog)
-        except (DocumentError, ValueError) as error:
-            skipped.append(str(error))
-            log.warning("skipped %s", error)
-            continue
-        if document.doc_id in seen_ids:
-            skipped.append(f"{path.name}: doc_id {document.doc_id!r} is already used by another file")
-            continue
-        seen_ids.add(document.doc_id)
-        documents.append(document)
-    if not documents:
-        raise NoDocuments(
-            "no documents to index" + (": " + "; ".join(skipped) if skipped else f" in {', '.join(map(str, paths))}")
-        )
-
-    building = start_generation(index_dir)
-    try:
-        records = [
-            r for d in tqdm(documents, desc="analysing", unit="doc", disable=not progress) for r in paragraph_records(d)
-        ]
+    corpus = find_corpus_files(paths)
+    folders = sorted({path.parent for path in corpus.files})
+    catalogs = load_catalogs(folders)
+    contents, hashes, unread = _read_sources(corpus.files, int(max_file_mb * MB), progress)
+    catalog_files = [path for path in (folder / CATALOG_NAME for folder in folders) if path.is_file()]
+    sources = dict(sorted({**{str(path): _sha256(path) for path in catalog_files}, **hashes}.items()))
+    skipped = corpus.skipped + unread
+    if not force and (report := _unchanged(index_dir, sources, model)):
+        return report
+    with Publisher(index_dir, wait=wait) as publisher:
+        if not force and (report := _unchanged(index_dir, sources, model)):
+            return report  # published by the indexer this one waited for
+        documents = _load_documents(contents, catalogs, skipped, progress)
+        if not documents:
+            raise NoDocuments(
+                "no documents to index"
+                + (": " + "; ".join(skipped) if skipped else f" in {', '.join(map(str, paths))}")
+            )
+        building = publisher.start_generation()
+        records: list[dict] = []
+        with tqdm(
+            total=sum(len(d.paragraphs) for d in documents), desc="analysing", unit="¶", disable=not progress
+        ) as bar:
+            for document in documents:
+                records += paragraph_records(document)
+                bar.update(len(document.paragraphs))
         write_jsonl(building / PARAGRAPHS, records)
         encoder = load_encoder(model)
         texts = [r["text"] for r in records]
-        spans = sentence_spans(texts)
+        spans = sentence_spans(tqdm(texts, desc="sentences", unit="¶", disable=not progress))
         with ThreadPoolExecutor(max_workers=1) as helper:
             # The encoder's C code holds no GIL: the keyword index is built while the paragraphs are embedded.
             embedding = helper.submit(_embed, encoder, texts + sentences_to_embed(texts, spans), cache_dir, progress)
@@ -154,7 +131,7 @@ def build_index(
         vectors = all_vectors[: len(texts)]
         VectorIndex.save(building, vectors)
         SentenceIndex.assemble(spans, vectors, all_vectors[len(texts) :]).save(building)
-        write_jsonl(building / ALIGNMENT, align_documents(records, vectors))
+        write_jsonl(building / ALIGNMENT, align_documents(records, vectors, progress))
         by_lang = Counter(record["lang"] for record in records)
         manifest = {
             "analysis_version": ANALYSIS_VERSION,
@@ -169,10 +146,7 @@ def build_index(
             "skipped": skipped,
             "counts": {"documents": len(documents), "paragraphs": len(records), "by_lang": dict(by_lang)},
         }
-        generation = publish_generation(building, manifest)
-    except BaseException:
-        abandon_generation(building)
-        raise
+        generation = publisher.publish(building, manifest)
     return BuildReport(
         generation=generation.name,
         documents=len(documents),
@@ -181,6 +155,54 @@ def build_index(
         seconds=time.perf_counter() - started,
         embedded=embedded,
     )
+
+
+def _read_sources(
+    files: list[Path], max_bytes: int, progress: bool
+) -> tuple[dict[Path, bytes], dict[str, str | None], list[str]]:
+    """Each file's bytes, read once; their sha256 by path; a line for each file that could not be read.
+
+    A file not read has the hash None, so that a file that becomes readable, or fits a raised limit, makes the
+    corpus changed. The bytes are kept until they are parsed: an unchanged corpus costs hashing only, a changed
+    one is not read twice.
+    """
+    contents: dict[Path, bytes] = {}
+    hashes: dict[str, str | None] = {}
+    unread: list[str] = []
+    for path in tqdm(files, desc="reading", unit="file", disable=not progress):
+        try:
+            contents[path] = read_source(path, max_bytes)
+        except DocumentError as error:
+            unread.append(str(error))
+            hashes[str(path)] = None
+        else:
+            hashes[str(path)] = hashlib.sha256(contents[path]).hexdigest()
+    return contents, hashes, unread
+
+
+def _load_documents(
+    contents: dict[Path, bytes], catalogs: dict[Path, dict[str, dict]], skipped: list[str], progress: bool
+) -> list[Document]:
+    """The documents of the files read, each file's bytes let go once parsed; a line in ``skipped`` for each
+    file that is not a document."""
+    documents: list[Document] = []
+    seen_ids: set[str] = set()
+    total = sum(len(data) for data in contents.values())
+    with tqdm(total=total, desc="splitting", unit="B", unit_scale=True, disable=not progress) as bar:
+        for path in list(contents):
+            data = contents.pop(path)
+            try:
+                document = load_document(path, catalogs.get(path.parent, {}), data)
+            except DocumentError as error:
+                skipped.append(str(error))
+            else:
+                if document.doc_id in seen_ids:
+                    skipped.append(f"{path.name}: doc_id {document.doc_id!r} is already used by another file")
+                else:
+                    seen_ids.add(document.doc_id)
+                    documents.append(document)
+            bar.update(len(data))
+    return documents
 
 
 def _embed(encoder: Encoder, texts: list[str], cache_dir: Path | None, progress: bool) -> tuple[np.ndarray, int]:

@@ -32,12 +32,20 @@ class _Call:
 
 
 class EncoderThread:
+    """The thread starts with the first call, so importing an encoder starts nothing."""
+
     def __init__(self) -> None:
         self._calls: queue.Queue[_Call] = queue.Queue()
-        threading.Thread(target=self._serve, name="encoder", daemon=True).start()
+        self._thread: threading.Thread | None = None
+        self._starting = threading.Lock()
 
     def encode(self, embed: Embed, texts: list[str], is_query: bool) -> np.ndarray:
         """``embed(texts, is_query)``, run on the encoder thread, possibly in a batch with other callers' texts."""
+        if self._thread is None:
+            with self._starting:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._serve, name="encoder", daemon=True)
+                    self._thread.start()
         call = _Call(embed, texts, is_query)
         self._calls.put(call)
         return call.result.result()

@@ -16,6 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from indexer.catalog import slug
+from indexer.long_paragraphs import split_long_paragraphs
 from indexer.paragraphs import Paragraph, split_paragraphs
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl")
@@ -61,15 +62,19 @@ def decode_text(data: bytes, name: str) -> str:
     return str(best)
 
 
-def load_document(path: Path, catalog: dict[str, dict]) -> Document:
-    """The document in ``path``, described by its catalogue entry if it has one."""
+def load_document(path: Path, catalog: dict[str, dict], data: bytes | None = None) -> Document:
+    """The document in ``path``, described by its catalogue entry if it has one.
+
+    ``data`` is the file's content if the caller has read it already (the build hashes the same bytes).
+    """
     path = Path(path)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise DocumentError(f"{path.name}: unsupported file type (kazsearch reads {', '.join(SUPPORTED_SUFFIXES)})")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DocumentError(f"{path.name}: cannot be read: {error.strerror}") from error
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise DocumentError(f"{path.name}: cannot be read: {error.strerror}") from error
     text = unicodedata.normalize("NFC", decode_text(data, path.name))
     entry = catalog.get(path.name, {})
     doc_id = entry.get("doc_id") or slug(path.name)
@@ -77,6 +82,7 @@ def load_document(path: Path, catalog: dict[str, dict]) -> Document:
         paragraphs = _beir_paragraphs(text, path.name)
     else:
         paragraphs = split_paragraphs(text)
+    paragraphs = split_long_paragraphs(paragraphs)
     if not paragraphs:
         raise DocumentError(f"{path.name}: no text paragraphs found")
     title = entry.get("title") or _first_heading(paragraphs) or path.stem

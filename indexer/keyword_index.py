@@ -13,7 +13,11 @@ index: they must be importable by whoever opens it.
 from __future__ import annotations
 
 import os
+import queue
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,9 +25,10 @@ import numpy as np
 from tqdm import tqdm
 from whoosh import index, scoring
 from whoosh.analysis import Composable, Token
+from whoosh.collectors import Collector, WrappingCollector
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.query import Query
-from whoosh.searching import Searcher
+from whoosh.searching import Searcher, TimeLimit
 
 from indexer.analysis import analyse_word, tokenize
 from indexer.ranking import top_rows
@@ -106,13 +111,43 @@ class KeywordHit(NamedTuple):
     matched: int  # how many of the query's words the paragraph matches
 
 
-class KeywordIndex:
-    """A whoosh index of paragraph records in one folder; records are found again by their row number."""
+class DeadlineCollector(WrappingCollector):
+    """Raises whoosh's TimeLimit once ``seconds`` have passed, checked between matches; the hits collected by
+    then stay in the results. (whoosh's TimeLimitCollector starts a timer thread per search and may signal.)"""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, child: Collector, seconds: float) -> None:
+        super().__init__(child)
+        self.seconds = seconds
+        self.deadline = 0.0
+
+    def prepare(self, top_searcher: Searcher, q: Query, context: object) -> None:
+        self.child.prepare(top_searcher, q, context)
+        self.deadline = time.monotonic() + self.seconds
+
+    def collect_matches(self) -> None:
+        for sub_docnum in self.child.matches():
+            self.child.collect(sub_docnum)
+            if time.monotonic() > self.deadline:
+                raise TimeLimit
+
+
+class KeywordIndex:
+    """A whoosh index of paragraph records in one folder; records are found again by their row number.
+
+    A whoosh searcher is not thread-safe (its readers share file positions: concurrent queries on one
+    searcher failed with zlib and unpickling errors), so each search borrows a searcher of its own from a
+    pool. ``searchers`` of them are opened at once, so a server keeps answering from the files it opened
+    even if the generation's folder is removed under it; more are opened only while the folder is there.
+    """
+
+    def __init__(self, path: Path, searchers: int = 1) -> None:
         self.path = Path(path)
         self._index = index.open_dir(str(self.path))
-        self._searcher: Searcher | None = None
+        self._opening = threading.Lock()
+        self._idle: queue.LifoQueue[Searcher] = queue.LifoQueue()
+        self._open: list[Searcher] = []
+        for _ in range(max(1, searchers)):
+            self._idle.put(self._open_searcher())
         self.terms = TermMatrix.load(self.path)
 
     @classmethod
@@ -136,24 +171,37 @@ class KeywordIndex:
         TermMatrix.build(fields, len(records), BM25_K1, BM25_B).save(path)
         return cls(path)
 
-    @property
-    def searcher(self) -> Searcher:
-        if self._searcher is None:
-            self._searcher = self._index.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
-        return self._searcher
+    def _open_searcher(self) -> Searcher:
+        with self._opening:
+            searcher = self._index.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+            self._open.append(searcher)
+            return searcher
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """A searcher for this thread alone until the block ends."""
+        try:
+            searcher = self._idle.get_nowait()
+        except queue.Empty:
+            searcher = self._open_searcher() if self.path.is_dir() else self._idle.get()
+        try:
+            yield searcher
+        finally:
+            self._idle.put(searcher)
 
     def search(
         self, query: Query, limit: int, filter: Query | None = None, words: list[list[Alternative]] = ()
     ) -> tuple[list[KeywordHit], int]:
         """The best ``limit`` hits for a whoosh query, and how many paragraphs match in all; ``words`` (the
-        query's words) are counted in each hit."""
-        results = self.searcher.search(query, limit=limit, filter=filter, terms=True)
-        hits = []
-        for hit in results:
-            matched = {(field, term.decode("utf-8")) for field, term in hit.matched_terms()}
-            count = sum(any((f, t) in matched for f, ts, _ in word for t in ts) for word in words)
-            hits.append(KeywordHit(hit["row"], hit.score, count))
-        return hits, len(results)
+        query's words) are counted in each hit. The reference that ``search_words`` reproduces (tests check it)."""
+        with self.searcher() as searcher:
+            results = searcher.search(query, limit=limit, filter=filter, terms=True)
+            hits = []
+            for hit in results:
+                matched = {(field, term.decode("utf-8")) for field, term in hit.matched_terms()}
+                count = sum(any((f, t) in matched for f, ts, _ in word for t in ts) for word in words)
+                hits.append(KeywordHit(hit["row"], hit.score, count))
+            return hits, len(results)
 
     def search_words(
         self, words: list[list[Alternative]], limit: int, allowed: np.ndarray | None = None
@@ -166,11 +214,21 @@ class KeywordIndex:
         total = int(np.count_nonzero(scores))
         return [KeywordHit(int(r), float(scores[r]), int(matched[r])) for r in found], total
 
-    def rows(self, query: Query, filter: Query | None = None) -> set[int]:
-        """Every row that matches ``query``, unscored."""
-        return {hit["row"] for hit in self.searcher.search(query, limit=None, filter=filter, scored=False)}
+    def rows(self, query: Query, filter: Query | None = None, seconds: float | None = None) -> tuple[set[int], bool]:
+        """The rows that match ``query``, unscored, and whether the search stopped after ``seconds`` (then the
+        rows are those found by then)."""
+        with self.searcher() as searcher:
+            collector = searcher.collector(limit=None, filter=filter, scored=False)
+            timed = DeadlineCollector(collector, seconds) if seconds is not None else collector
+            partial = False
+            try:
+                searcher.search_with_collector(query, timed)
+            except TimeLimit:
+                partial = True
+            return {hit["row"] for hit in timed.results()}, partial
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        with self._opening:
+            for searcher in self._open:
+                searcher.close()
+            self._open.clear()

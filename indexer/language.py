@@ -15,6 +15,8 @@ from indexer.analysis import KAZAKH_LETTERS, normalise
 
 DetectorFactory.seed = 0
 
+LANGUAGES = ("kk", "ru", "en", "other")  # every value detect_language gives
+
 # Share of Kazakh-only letters among Cyrillic ones above which a text is Kazakh. In 004 any share from 0.02
 # to 0.08 separated the Kazakh paragraphs from the Russian ones; Russian text quoting a Kazakh name stays
 # far below.

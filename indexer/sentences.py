@@ -10,6 +10,7 @@ dozen, where float16's three decimals are plenty, and they take half the memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +32,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.stop) for s in sentenize(text) if s.stop > s.start]
 
 
-def sentence_spans(texts: list[str]) -> np.ndarray:
-    """The sentences of every text as rows of (text's index, start, end)."""
+def sentence_spans(texts: Iterable[str]) -> np.ndarray:
+    """The sentences of every text as rows of (text's index, start, end); ``texts`` is read once."""
     spans = [(row, start, end) for row, text in enumerate(texts) for start, end in split_sentences(text)]
     return np.array(spans, dtype=np.int32).reshape(-1, 3)
 

@@ -11,7 +11,9 @@ Stored in the generation as ``terms.npz`` (columns) and ``terms.json`` (each fie
 
 from __future__ import annotations
 
+import bisect
 import json
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,6 +36,8 @@ class TermMatrix:
         self._index = {field: {term: i for i, term in enumerate(names)} for field, names in terms.items()}
         self._terms = terms
         self.size = size  # paragraphs
+        self._sorted: dict[str, list[str]] = {}  # each field's terms in order, for prefix look-ups (made on demand)
+        self._sorting = threading.Lock()
 
     @classmethod
     def build(cls, fields: dict[str, Iterable[Iterator[str]]], size: int, k1: float, b: float) -> TermMatrix:
@@ -87,6 +91,27 @@ class TermMatrix:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
         indptr, rows, weights = self._columns[field]
         return rows[indptr[i] : indptr[i + 1]], weights[indptr[i] : indptr[i + 1]]
+
+    def document_frequency(self, field: str, term: str) -> int:
+        """How many paragraphs hold ``term`` in ``field``."""
+        i = self._index.get(field, {}).get(term)
+        if i is None:
+            return 0
+        indptr = self._columns[field][0]
+        return int(indptr[i + 1] - indptr[i])
+
+    def has_term(self, field: str, term: str) -> bool:
+        return term in self._index.get(field, {})
+
+    def terms_with_prefix(self, field: str, prefix: str) -> list[str]:
+        """Every term of ``field`` that starts with ``prefix``, in alphabetical order."""
+        with self._sorting:
+            if field not in self._sorted:
+                self._sorted[field] = sorted(self._terms.get(field, ()))
+        ordered = self._sorted[field]
+        start = bisect.bisect_left(ordered, prefix)
+        end = bisect.bisect_left(ordered, prefix + "\U0010ffff", start)
+        return ordered[start:end]
 
     def score(self, words: list[list[Alternative]]) -> tuple[np.ndarray, np.ndarray]:
         """BM25 score of every paragraph for an OR of ``words``, and how many of the words each matches."""

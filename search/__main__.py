@@ -9,7 +9,11 @@ from html import unescape
 from pathlib import Path
 
 from indexer.generation import DEFAULT_INDEX, IndexNotFound
+from indexer.language import LANGUAGES
+from indexer.threads import limit_blas_threads
 from search.engine import DEFAULT_MODE, FUSIONS, MODES, SearchEngine, SearchError
+
+_LISTED_DOCS = 20  # document ids named in the error for an unknown --doc
 
 
 def _plain(snippet_html: str) -> str:
@@ -31,7 +35,23 @@ def _print_readable(response: dict) -> None:
         print(f"   {_plain(result['snippet_html'])}")
 
 
+def _filter_problem(engine: SearchEngine, lang: str | None, doc: str | None) -> str | None:
+    """What is wrong with ``--lang`` or ``--doc``, naming the values that would do; None if both are right."""
+    if lang is not None and lang not in LANGUAGES:
+        counts = engine.generation.manifest.get("counts", {}).get("by_lang", {})
+        present = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+        return f"unknown language {lang!r}: choose {', '.join(LANGUAGES)} (paragraphs in this index: {present})"
+    doc_ids = [document["doc_id"] for document in engine.documents()] if doc is not None else []
+    if doc is not None and doc not in doc_ids:
+        shown = ", ".join(doc_ids[:_LISTED_DOCS])
+        if len(doc_ids) > _LISTED_DOCS:
+            shown += f" … ({len(doc_ids)} in all)"
+        return f"no document {doc!r} in this index: choose one of {shown}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    limit_blas_threads()
     parser = argparse.ArgumentParser(prog="python -m search", description="Search the kazsearch index.")
     parser.add_argument("query", nargs="?", help='what to look for; "quoted phrase", prefix*, fuzzy~, -exclude')
     parser.add_argument("--batch", type=Path, help='JSON lines {"id", "query"} in; {"id", "results"} out')
@@ -48,10 +68,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if (args.query is None) == (args.batch is None):
         parser.error("give a query or --batch FILE, not both")
+    if args.batch and not args.batch.is_file():
+        print(f"error: {args.batch}: no such file", file=sys.stderr)
+        return 2
     try:
         engine = SearchEngine(args.index, model=args.model)
     except (IndexNotFound, SearchError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    problem = _filter_problem(engine, args.lang, args.doc)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     options = {
         "k": args.k,
@@ -80,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         response = engine.search(args.query, **options)
     except SearchError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError) as error:  # the batch file could not be read
+        reason = error.strerror if isinstance(error, OSError) else error
+        print(f"error: {args.batch}: {reason}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(response, ensure_ascii=False, indent=2))

@@ -20,12 +20,10 @@ Hybrid ranking, step by step:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 from whoosh import query as q
 
 from indexer.analysis import ANALYSIS_VERSION
@@ -38,8 +36,10 @@ from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.borrowed_words import borrowed_words
 from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion, with_borrowed
+from search.keyword_leg import KEYWORD_SECONDS, KeywordScores, excluded_rows, expand_query, search_keywords
+from search.notes import Note
 from search.parallel import ParallelRow, parallel_rows
-from search.query import ParsedQuery, exact_match_query, keyword_query, parse_query, plain_words, query_words
+from search.query import MAX_QUERY_WORDS, ParsedQuery, leading_words, parse_query
 from search.semantic import SemanticLeg
 from search.snippets import QueryForms, highlight, highlight_sentence
 from search.suggest import Suggester
@@ -56,15 +56,6 @@ MAX_K = 100
 WINDOW = 100
 
 
-@dataclass
-class KeywordLeg:
-    scores: dict[int, float] = field(default_factory=dict)  # BM25 of the best matches (and their translations)
-    coverage: dict[int, float] = field(default_factory=dict)  # each one's share of the query's words
-    total: int = 0  # paragraphs that match in all
-    holders: set[int] | None = None  # paragraphs known to hold every quoted phrase, if the search required them
-    borrowed: dict[int, float] = field(default_factory=dict)  # BM25 for the borrowed words, if any
-
-
 class SearchError(ValueError):
     """A request that cannot be answered as asked (unknown mode, bad k, index built differently …)."""
 
@@ -72,12 +63,27 @@ class SearchError(ValueError):
 class SearchEngine:
     """Search over one published generation, loaded once; open a new engine to see a newer generation."""
 
-    def __init__(self, index_dir: Path | str, model: str | None = None) -> None:
-        # One BLAS thread: a matrix-vector product gains nothing from more, and BLAS threads spinning against
-        # the encoder's OpenMP threads made semantic search 3x slower at 10k paragraphs on two cores.
-        threadpool_limits(limits=1, user_api="blas")
+    def __init__(
+        self,
+        index_dir: Path | str,
+        model: str | None = None,
+        searchers: int = 1,
+        keyword_seconds: float = KEYWORD_SECONDS,
+    ) -> None:
+        """The published generation of ``index_dir``; ``searchers``: whoosh searchers opened at once (one per
+        thread that searches at the same time); ``keyword_seconds``: the phrase search's time budget."""
+        self.keyword_seconds = keyword_seconds
+        self.closed = False
         self.index_dir = Path(index_dir)
         self.generation = published_generation(self.index_dir)
+        self._held = self.generation.hold()  # no publisher removes the generation while this engine is open
+        try:
+            self._open(model, searchers)
+        except BaseException:
+            self._held.close()
+            raise
+
+    def _open(self, model: str | None, searchers: int) -> None:
         manifest = self.generation.manifest
         if manifest.get("analysis_version") != ANALYSIS_VERSION:
             raise SearchError(
@@ -92,7 +98,7 @@ class SearchEngine:
             )
         self.paragraphs = self.generation.read_paragraphs()
         self.rows = {record["id"]: row for row, record in enumerate(self.paragraphs)}
-        self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR)
+        self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR, searchers)
         self.vectors = VectorIndex.load(self.generation.path)
         self.sentences = SentenceIndex.load(self.generation.path)
         try:
@@ -135,19 +141,26 @@ class SearchEngine:
         alpha = _check(mode, k, offset, alpha, fusion)
         alpha = {"keyword": 0.0, "semantic": 1.0}.get(mode, alpha)
         parsed = parse_query(query)
+        expanded = expand_query(parsed, self.keyword_index.terms)
         window = WINDOW * -(-(offset + k) // WINDOW)
         allowed = self._allowed(lang, doc)
-        leg = KeywordLeg()
+        if parsed.excluded:
+            allowed &= ~excluded_rows(parsed, self.keyword_index.terms)
+        leg = KeywordScores()
         if mode != "semantic" and not parsed.empty:
-            leg = self._keyword_leg(parsed, window, lang, doc, allowed)
+            whoosh_filter = _filter(lang, doc)
+            leg = search_keywords(self.keyword_index, expanded, window, allowed, whoosh_filter, self.keyword_seconds)
+            leg.total += self._share_with_translations(leg.scores, allowed, leg.coverage)
         keyword, keyword_total = leg.scores, leg.total
         semantic = np.full(len(self.paragraphs), -np.inf, dtype=np.float32)
-        if mode != "keyword" and query.strip():
-            semantic = self._semantic_leg(query, parsed.lang, allowed)
-        keyword_order = sorted(keyword, key=lambda row: (-keyword[row], row))
+        meaning = leading_words(query, MAX_QUERY_WORDS)  # what is embedded: a long text costs the encoder most
+        if mode != "keyword" and meaning:
+            semantic = self._semantic_leg(meaning, parsed.lang, allowed)
+        holders = leg.holders or set()
+        keyword_order = sorted(keyword, key=lambda row: (row not in holders, -keyword[row], row))
         semantic_order = top_rows(semantic, window)
         if mode == "hybrid" and fusion == "weighted" and alpha > 0 and self.semantic.is_minority(parsed.lang):
-            leg.borrowed = self._borrowed_leg(query, parsed.lang, semantic_order, window, allowed, bool(lang or doc))
+            leg.borrowed = self._borrowed_leg(meaning, parsed.lang, semantic_order, window, allowed)
         if mode == "keyword":
             ranking, scores = keyword_order, keyword
             total = keyword_total
@@ -155,22 +168,29 @@ class SearchEngine:
             ranking, scores = semantic_order, {row: float(semantic[row]) for row in semantic_order}
             total = len(semantic_order)
         else:
-            ranking, scores = self._fuse(parsed, leg, keyword_order, semantic, semantic_order, alpha, fusion, lang, doc)
+            ranking, scores = self._fuse(leg, keyword_order, semantic, semantic_order, alpha, fusion)
             total = len(ranking) + max(0, keyword_total - len(keyword))
-        forms = QueryForms.of(parsed) if snippets else None
+        forms = QueryForms.of(parsed, expanded.expansions) if snippets else None
         keyword_ranks = {row: rank for rank, row in enumerate(keyword_order, start=1)}
         page = ranking[offset : offset + k]
         results = [
             self._result(row, scores[row], keyword.get(row), keyword_ranks.get(row), semantic, forms) for row in page
         ]
-        if snippets and mark_sentences and mode != "keyword" and query.strip():
-            self._mark_closest_sentences(query, [r for r in results if r["keyword"] is None])
+        if snippets and mark_sentences and mode != "keyword" and meaning:
+            self._mark_closest_sentences(meaning, [r for r in results if r["keyword"] is None])
+        notes = list(expanded.notes)
+        if mode != "keyword" and meaning != " ".join(query.split()):
+            notes.append(Note("meaning_cut", words=MAX_QUERY_WORDS))
+        if leg.partial:
+            notes.append(Note("keyword_time", ms=round(self.keyword_seconds * 1000)))
         return {
             "query": query,
             "mode": mode,
             "alpha": alpha,
             "total": total,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
+            "partial": leg.partial,
+            "notes": notes,
             "results": results,
         }
 
@@ -183,7 +203,7 @@ class SearchEngine:
         scores[row] = -np.inf
         if row in self.translations:
             scores[self.translations[row]] = -np.inf
-        forms = QueryForms.of(ParsedQuery())
+        forms = QueryForms.of(ParsedQuery(), {})
         ranking = top_rows(scores, k)
         return {"id": paragraph_id, "results": [self._result(r, scores[r], None, None, scores, forms) for r in ranking]}
 
@@ -222,33 +242,13 @@ class SearchEngine:
         return {"id": record["id"], "lang": record["lang"], "text": record["text"]}
 
     def close(self) -> None:
+        """Release the generation's files; requests still using this engine must have finished."""
         self.keyword_index.close()
-
-    def _keyword_leg(
-        self, parsed: ParsedQuery, window: int, lang: str | None, doc: str | None, allowed: np.ndarray
-    ) -> KeywordLeg:
-        """BM25 scores of the best ``window`` matches, each one's share of query words, and the match count."""
-        words = query_words(parsed)
-        holders = None
-        if plain_words(parsed) and self.keyword_index.terms is not None:
-            hits, total = self.keyword_index.search_words(words, window, allowed if lang or doc else None)
-        else:
-            filter = _filter(lang, doc)
-            hits, total = self.keyword_index.search(keyword_query(parsed), window, filter, words)
-            if total and parsed.phrases and not parsed.identifiers:
-                holders = {hit.row for hit in hits}  # the phrases were required: every hit holds them
-            if not total and parsed.phrases:
-                # A remembered phrase that is not in the text word for word: search its words instead.
-                hits, total = self.keyword_index.search(
-                    keyword_query(parsed, strict_phrases=False), window, filter, words
-                )
-        scores = {hit.row: hit.score for hit in hits}
-        coverage = {hit.row: hit.matched / len(words) if words else 1.0 for hit in hits}
-        total += self._share_with_translations(scores, allowed, coverage)
-        return KeywordLeg(scores, coverage, total, holders)
+        self._held.close()
+        self.closed = True
 
     def _borrowed_leg(
-        self, query: str, query_lang: str, semantic_order: list[int], window: int, allowed: np.ndarray, filtered: bool
+        self, query: str, query_lang: str, semantic_order: list[int], window: int, allowed: np.ndarray
     ) -> dict[int, float]:
         """BM25 of the best matches for the words of the other-language sentences nearest to the query."""
         others = [row for row in semantic_order if self._langs[row] != query_lang]
@@ -256,7 +256,7 @@ class SearchEngine:
         words = borrowed_words(self.sentences, self.paragraphs, vector, others)
         if not words:
             return {}
-        hits, _ = self.keyword_index.search_words(words, window, allowed if filtered else None)
+        hits, _ = self.keyword_index.search_words(words, window, allowed)
         scores = {hit.row: hit.score for hit in hits}
         self._share_with_translations(scores, allowed)
         return scores
@@ -301,15 +301,12 @@ class SearchEngine:
 
     def _fuse(
         self,
-        parsed: ParsedQuery,
-        leg: KeywordLeg,
+        leg: KeywordScores,
         keyword_order: list[int],
         semantic: np.ndarray,
         semantic_order: list[int],
         alpha: float,
         fusion: str,
-        lang: str | None,
-        doc: str | None,
     ) -> tuple[list[int], dict[int, float]]:
         if fusion == "rrf":
             fused = reciprocal_rank_fusion(keyword_order, semantic_order, alpha)
@@ -321,11 +318,9 @@ class SearchEngine:
                 normalise_semantic({row: float(semantic[row]) for row in candidates if semantic[row] > -np.inf}, floor),
                 alpha,
             )
-        exact = exact_match_query(parsed)
-        if exact is not None:
+        if leg.holders is not None:
             # Paragraphs holding the quoted phrase or identifier itself come before any near-miss.
-            holders = leg.holders if leg.holders is not None else self.keyword_index.rows(exact, _filter(lang, doc))
-            fused.sort(key=lambda f: f.row not in holders)
+            fused.sort(key=lambda f: f.row not in leg.holders)
         return [f.row for f in fused], {f.row: f.score for f in fused}
 
     def _allowed(self, lang: str | None, doc: str | None) -> np.ndarray:

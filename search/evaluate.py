@@ -27,6 +27,7 @@ from pathlib import Path
 
 from indexer.build import build_index
 from indexer.generation import DEFAULT_INDEX
+from indexer.threads import limit_blas_threads
 from search.engine import MODES, SearchEngine
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -179,6 +180,7 @@ def _print_dev(figures: dict[str, dict], modes: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    limit_blas_threads()
     parser = argparse.ArgumentParser(prog="python -m search.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--index", type=Path, default=DEFAULT_INDEX, help=f"index of the corpus (default: {DEFAULT_INDEX})"

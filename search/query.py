@@ -4,11 +4,15 @@ Every word is looked up three ways at once, so an inflected form finds the other
 (boosted, so the exact wording ranks first), its Russian lemmas, and its Kazakh stem. A query written with
 Kazakh letters skips the Russian lemmas, which pymorphy3 would invent for Kazakh words. Unbalanced quotes and
 stray operators are read as plain text, never as an error.
+
+A query's cost is bounded here and in ``search/expansion.py``: the text is cut at ``MAX_QUERY_CHARS``, a prefix
+needs ``MIN_PREFIX`` letters, and at most ``MAX_QUERY_WORDS`` words are searched; each cut is a ``Note``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from whoosh import query as q
@@ -16,10 +20,13 @@ from whoosh import query as q
 from indexer.analysis import is_stopword, kazakh_stem, normalise, russian_lemmas, tokenize
 from indexer.language import detect_language
 from indexer.term_matrix import Alternative
+from search.notes import Note
 
 EXACT_BOOST = 0.3
 PHRASE_BOOST = 2.0
 MAX_QUERY_CHARS = 500
+MIN_PREFIX = 3  # letters before a *: "с*" would be every word with an s
+MAX_QUERY_WORDS = 32  # words, phrase words, prefixes and fuzzy words searched; the rest are dropped
 
 _SYNTAX = re.compile(r'"([^"]+)"|(?<!\S)-(\w+)|(\w+)\*|(\w+)~|[^"\s]+|"')
 
@@ -33,6 +40,7 @@ class ParsedQuery:
     excluded: list[str] = field(default_factory=list)
     identifiers: list[list[str]] = field(default_factory=list)  # ДС-219, 13.08.2014, COVID-19: matched as phrases
     lang: str = "other"  # of the query text, as indexer.language tells it
+    notes: list[Note] = field(default_factory=list)  # what was cut or read differently from what was typed
 
     @property
     def kazakh(self) -> bool:
@@ -51,9 +59,11 @@ def _words(text: str) -> list[str]:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """The parts of a query string; it is cut to MAX_QUERY_CHARS."""
+    """The parts of a query string; it is cut to MAX_QUERY_CHARS, and to MAX_QUERY_WORDS words."""
+    notes = [Note("query_cut", chars=MAX_QUERY_CHARS)] if len(text) > MAX_QUERY_CHARS else []
     text = text[:MAX_QUERY_CHARS]
-    parsed = ParsedQuery(lang=detect_language(text))
+    parsed = ParsedQuery(lang=detect_language(text), notes=notes)
+    short: list[str] = []  # prefixes too short to expand
     for match in _SYNTAX.finditer(text):
         phrase, excluded, prefix, fuzzy = match.group(1, 2, 3, 4)
         if phrase is not None:
@@ -64,6 +74,9 @@ def parse_query(text: str) -> ParsedQuery:
                 parsed.words.extend(words)
         elif excluded:
             parsed.excluded.extend(_words(excluded))
+        elif prefix and len(normalise(prefix)) < MIN_PREFIX:
+            parsed.words.extend(_words(prefix))
+            short.append(f"{prefix}*")
         elif prefix:
             parsed.prefixes.append(normalise(prefix))
         elif fuzzy:
@@ -74,10 +87,41 @@ def parse_query(text: str) -> ParsedQuery:
                 parsed.identifiers.append(words)
             else:
                 parsed.words.extend(words)
+    if short:
+        parsed.notes.append(Note("prefix_short", patterns=", ".join(short), letters=MIN_PREFIX))
     content = [w for w in parsed.words if not is_stopword(w)]
     if content or parsed.phrases or parsed.prefixes or parsed.fuzzy or parsed.identifiers:
         parsed.words = content
+    _cut_to_max_words(parsed)
     return parsed
+
+
+def _cut_to_max_words(parsed: ParsedQuery) -> None:
+    """Keep the first MAX_QUERY_WORDS words, counting phrases', identifiers', prefixes and fuzzy words."""
+    budget = MAX_QUERY_WORDS
+    typed = len(parsed.all_words()) + len(parsed.prefixes)
+    if typed <= budget:
+        return
+    kept_groups = []
+    for group in (parsed.phrases, parsed.identifiers):
+        kept = []
+        for words in group:
+            if len(words) <= budget:
+                kept.append(words)
+                budget -= len(words)
+        kept_groups.append(kept)
+    parsed.phrases, parsed.identifiers = kept_groups
+    for name in ("words", "prefixes", "fuzzy"):
+        items = getattr(parsed, name)[:budget]
+        budget -= len(items)
+        setattr(parsed, name, items)
+    parsed.notes.append(Note("words_cut", words=typed, searched=MAX_QUERY_WORDS - budget))
+
+
+def leading_words(text: str, count: int) -> str:
+    """``text`` up to the end of its ``count``-th word (words: runs of non-space), stripped."""
+    words = text.split(maxsplit=count)
+    return " ".join(words[:count])
 
 
 def word_alternatives(word: str, kazakh: bool) -> list[Alternative]:
@@ -86,17 +130,6 @@ def word_alternatives(word: str, kazakh: bool) -> list[Alternative]:
     if not kazakh and not word.isdigit():
         alternatives.append(("ru", russian_lemmas(word), 1.0))
     return alternatives
-
-
-def _word_query(word: str, kazakh: bool) -> q.Query:
-    parts: list[q.Query] = []
-    for field_name, terms, boost in word_alternatives(word, kazakh):
-        # several lemmas are rival readings of one word: the best counts, not their sum
-        terms_query = [q.Term(field_name, term) for term in terms]
-        part = terms_query[0] if len(terms_query) == 1 else q.DisjunctionMax(terms_query)
-        part.boost = boost
-        parts.append(part)
-    return q.Or(parts)
 
 
 def _phrase_query(words: list[str], kazakh: bool) -> q.Query:
@@ -109,44 +142,33 @@ def _phrase_query(words: list[str], kazakh: bool) -> q.Query:
     return q.Or(parts)
 
 
-def keyword_query(parsed: ParsedQuery, strict_phrases: bool = True) -> q.Query:
-    """The whoosh query for a parsed query. With ``strict_phrases`` every phrase must match."""
-    scored: list[q.Query] = [_word_query(w, parsed.kazakh) for w in parsed.words]
-    scored += [q.Prefix("exact", p, constantscore=False) for p in parsed.prefixes]
-    scored += [q.FuzzyTerm("exact", w, maxdist=1, prefixlength=1) for w in parsed.fuzzy]
-    scored += [_phrase_query(words, parsed.kazakh) for words in parsed.identifiers]
-    phrases = [_phrase_query(words, parsed.kazakh) for words in parsed.phrases]
-    if not strict_phrases:
-        scored += [_word_query(w, parsed.kazakh) for words in parsed.phrases for w in words if not is_stopword(w)]
-        phrases = []
-    if phrases:
-        required = q.And(phrases)
-        result: q.Query = q.AndMaybe(required, q.Or(scored)) if scored else required
-    else:
-        result = q.Or(scored) if scored else q.NullQuery
-    if parsed.excluded:
-        result = q.AndNot(result, q.Or([q.Term("exact", w) for w in parsed.excluded]))
-    return result
+def patterns(parsed: ParsedQuery) -> list[str]:
+    """The query's prefix and fuzzy terms as typed (``прав*``, ``пытк~``): the keys of their expansions."""
+    return [f"{p}*" for p in parsed.prefixes] + [f"{w}~" for w in parsed.fuzzy]
 
 
-def exact_match_query(parsed: ParsedQuery) -> q.Query | None:
-    """What a paragraph must contain to rank above mere look-alikes: every quoted phrase and identifier."""
-    wanted = [_phrase_query(words, parsed.kazakh) for words in [*parsed.phrases, *parsed.identifiers]]
+def excluded_terms(parsed: ParsedQuery) -> list[tuple[str, str]]:
+    """(field, term) of every form of the excluded words: exact form, Russian lemmas, Kazakh stem."""
+    return [(f, t) for w in parsed.excluded for f, terms, _ in word_alternatives(w, parsed.kazakh) for t in terms]
+
+
+def phrases_query(parsed: ParsedQuery, identifiers: bool = False) -> q.Query | None:
+    """The whoosh query for rows holding every quoted phrase (and, with ``identifiers``, every identifier):
+    what a paragraph must contain to be a result, or to rank above mere look-alikes."""
+    wanted = [_phrase_query(words, parsed.kazakh) for words in [*parsed.phrases, *parsed.identifiers * identifiers]]
     return q.And(wanted) if wanted else None
 
 
-def query_words(parsed: ParsedQuery) -> list[list[Alternative]]:
-    """The alternatives of each content word of the query: what the fast keyword path sums, and what a hit's
-    matched terms are checked against to count the words it matches."""
-    return [word_alternatives(w, parsed.kazakh) for w in parsed.all_words() if not is_stopword(w)]
+def query_words(parsed: ParsedQuery, expansions: Mapping[str, tuple[str, ...]]) -> list[list[Alternative]]:
+    """The alternatives of each content word of the query (a prefix or fuzzy word: its ``expansions``): what
+    the fast keyword path sums, and what a hit's matched terms are checked against to count its words."""
+    typed = [*parsed.words, *(w for phrase in [*parsed.phrases, *parsed.identifiers] for w in phrase)]
+    words = [word_alternatives(w, parsed.kazakh) for w in typed if not is_stopword(w)]
+    words += [[("exact", expansions[pattern], 1.0)] for pattern in patterns(parsed) if expansions[pattern]]
+    return words
 
 
 def text_words(text: str) -> list[list[Alternative]]:
     """Each distinct content word of a running text as a plain query word; no query syntax is read in it."""
     kazakh = detect_language(text) == "kk"
     return [word_alternatives(w, kazakh) for w in dict.fromkeys(_words(text)) if not is_stopword(w)]
-
-
-def plain_words(parsed: ParsedQuery) -> bool:
-    """Whether the query is an OR of words only (no phrase, prefix, fuzzy word, identifier or exclusion)."""
-    return not (parsed.phrases or parsed.prefixes or parsed.fuzzy or parsed.identifiers or parsed.excluded)

@@ -8,6 +8,7 @@ markup is added: markup in a document or a query is shown, never run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 
@@ -25,10 +26,11 @@ class QueryForms:
     prefixes: tuple[str, ...]
 
     @classmethod
-    def of(cls, parsed: ParsedQuery) -> QueryForms:
+    def of(cls, parsed: ParsedQuery, expansions: Mapping[str, tuple[str, ...]]) -> QueryForms:
+        """The forms to mark for a query; ``expansions``: the index words its prefix and fuzzy words became."""
         words = [w for w in parsed.all_words() if not is_stopword(w)]
         return cls(
-            exact=frozenset(words),
+            exact=frozenset(words).union(*expansions.values()),
             inflections=frozenset(form for w in words if not w.isdigit() for form in russian_forms(w)),
             stems=frozenset(kazakh_stem(w) for w in words),
             prefixes=tuple(parsed.prefixes),

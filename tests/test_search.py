@@ -4,10 +4,12 @@ import json
 import subprocess
 
 import pytest
+from whoosh import query as q
 
 from indexer.build import NoDocuments, build_index
 from indexer.generation import published_generation
 from search.engine import SearchEngine, SearchError
+from search.query import word_alternatives
 from tests.conftest import CACHE, CORPUS, PYTHON, ROOT
 
 
@@ -147,13 +149,28 @@ def test_command_lines_index_dump_and_search(tmp_path):
     assert missing.returncode == 2 and "python -m indexer" in missing.stderr
 
 
+def whoosh_word_query(word: str, kazakh: bool) -> q.Query:
+    """A query word's alternatives as a whoosh query (whoosh's DisjunctionMax: the best of several lemmas)."""
+    parts: list[q.Query] = []
+    for field_name, terms, boost in word_alternatives(word, kazakh):
+        # several lemmas are rival readings of one word: the best counts, not their sum
+        terms_query = [q.Term(field_name, term) for term in terms]
+        part = terms_query[0] if len(terms_query) == 1 else q.DisjunctionMax(terms_query)
+        part.boost = boost
+        parts.append(part)
+    return q.Or(parts)
+
+
 @pytest.mark.parametrize("text", ["права человека", "отмена смертной казни", "электрондық білезік қолдану"])
 def test_fast_keyword_path_scores_like_whoosh(engine, text):
-    from search.query import keyword_query, parse_query, query_words
+    from search.keyword_leg import expand_query
+    from search.query import parse_query
 
-    parsed = parse_query(text)
-    words = query_words(parsed)
-    slow, slow_total = engine.keyword_index.search(keyword_query(parsed), 20, None, words)
+    expanded = expand_query(parse_query(text), engine.keyword_index.terms)
+    words = expanded.words
+    # The reference: whoosh's own BM25F for the same alternatives
+    parts = [whoosh_word_query(w, expanded.parsed.kazakh) for w in expanded.parsed.words]
+    slow, slow_total = engine.keyword_index.search(q.Or(parts), 20, None, words)
     fast, fast_total = engine.keyword_index.search_words(words, 20)
     assert fast_total == slow_total and [h.row for h in fast[:5]] == [h.row for h in slow[:5]]
     # whoosh keeps paragraph lengths in one byte, hence a small tolerance

@@ -22,7 +22,7 @@ def client(corpus_index):
 @pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
 def test_search_answers_the_contract_in_every_mode(client, mode):
     body = client.get("/api/search", query_string={"q": "отмена смертной казни", "mode": mode, "k": 5}).get_json()
-    assert list(body) == ["query", "mode", "alpha", "total", "took_ms", "results"]
+    assert list(body) == ["query", "mode", "alpha", "total", "took_ms", "partial", "notes", "results"]
     assert body["mode"] == mode and len(body["results"]) == 5 and body["total"] >= 5
     for result in body["results"]:
         assert set(result) == CONTRACT
@@ -135,7 +135,7 @@ def test_a_newly_published_generation_is_served_without_restart(tmp_path):
     app = create_app(index, reload_seconds=0)
     client = app.test_client()
     before = client.get("/api/documents").get_json()["documents"]
-    in_flight = app.extensions["kazsearch"].get()  # a request that started on the old generation
+    in_flight = app.extensions["kazsearch"].acquire()  # a request that started on the old generation
     build_index([CORPUS / "003_adcbc693acd35aae.txt"], index, progress=False, cache_dir=CACHE)
     after = client.get("/api/documents").get_json()["documents"]
     assert [d["doc_id"] for d in before] != [d["doc_id"] for d in after]

@@ -11,10 +11,10 @@ import logging
 import sys
 from pathlib import Path
 
-import waitress
-
 from indexer.generation import DEFAULT_INDEX, IndexNotFound, published_generation
 from web import create_app
+from web.live_engine import IndexUnavailable
+from web.server import serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,10 +30,17 @@ def main(argv: list[str] | None = None) -> int:
     except IndexNotFound as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    app = create_app(args.index)
-    app.extensions["kazsearch"].get()  # load the index and the model before the first request
+    app = create_app(args.index, threads=args.threads)
+    live = app.extensions["kazsearch"]
+    try:
+        engine = live.acquire()  # load the index and the model before the first request
+    except IndexUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    engine.search("kazsearch", k=1)  # and start the encoder
+    live.release(engine)
     print(f"kazsearch serving {args.index} on http://{args.host}:{args.port}/", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="kazsearch")
+    serve(app, args.host, args.port, args.threads)
     return 0
 
 

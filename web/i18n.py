@@ -67,10 +67,42 @@ STRINGS: dict[str, dict[str, str]] = {
     "after": {"ru": "Следующий абзац", "kk": "Келесі абзац", "en": "Next paragraph"},
     "not_found": {"ru": "Не найдено", "kk": "Табылмады", "en": "Not found"},
     "bad_request": {"ru": "Неверный запрос", "kk": "Қате сұрау", "en": "Bad request"},
-    "no_index": {
-        "ru": "Индекс ещё не построен: запустите python -m indexer",
-        "kk": "Индекс әлі құрылмаған: python -m indexer іске қосыңыз",
-        "en": "No index yet: run python -m indexer",
+    "unavailable": {
+        "ru": "Индекс сейчас недоступен",
+        "kk": "Индекс қазір қолжетімсіз",
+        "en": "The index is unavailable",
+    },
+    "server_error": {"ru": "Внутренняя ошибка", "kk": "Ішкі қате", "en": "Internal error"},
+    "notes": {"ru": "Как выполнен запрос", "kk": "Сұрау қалай орындалды", "en": "How the query was searched"},
+    "partial": {
+        "ru": "Поиск по словам не уложился во время: показано найденное к этому моменту.",
+        "kk": "Сөздер бойынша іздеу уақытқа сыймады: осы сәтке дейін табылғаны көрсетілген.",
+        "en": "The word search ran out of time: these are the results found by then.",
+    },
+    # Notes on how a query was searched (search/notes.py); English is the note's own text.
+    "note_query_cut": {
+        "ru": "запрос обрезан до первых {chars} символов",
+        "kk": "сұрау алғашқы {chars} таңбаға дейін қысқартылды",
+    },
+    "note_prefix_short": {
+        "ru": "{patterns}: для поиска по началу слова нужно не меньше {letters} букв; искали как слово",
+        "kk": "{patterns}: сөздің басы бойынша іздеу үшін кемінде {letters} әріп керек; сөз ретінде ізделді",
+    },
+    "note_expansion_capped": {
+        "ru": "под {pattern} подходит слов: {matched}; искали {searched} самых частых",
+        "kk": "{pattern} үлгісіне {matched} сөз сәйкес келді; ең жиі {searched} сөз ізделді",
+    },
+    "note_words_cut": {
+        "ru": "в запросе слов: {words}; искали первые {searched}",
+        "kk": "сұрауда {words} сөз бар; алғашқы {searched} сөз ізделді",
+    },
+    "note_meaning_cut": {
+        "ru": "поиск по смыслу учёл первые {words} слов запроса",
+        "kk": "мағынасы бойынша іздеу сұраудың алғашқы {words} сөзін ескерді",
+    },
+    "note_keyword_time": {
+        "ru": "поиск по словам не уложился в {ms} мс: показано найденное к этому моменту",
+        "kk": "сөздер бойынша іздеу {ms} мс ішінде аяқталмады: осы сәтке дейін табылғаны көрсетілген",
     },
     "keyword_leg": {"ru": "слова", "kk": "сөздер", "en": "words"},
     "semantic_leg": {"ru": "смысл", "kk": "мағына", "en": "meaning"},
@@ -89,6 +121,12 @@ def translate(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def translate_note(note: str) -> str:
+    """A search note (``search/notes.py``) in the interface's language; English is its own text."""
+    text = STRINGS.get(f"note_{getattr(note, 'key', '')}", {}).get(g.get("ui", DEFAULT))
+    return text.format(**note.values) if text else str(note)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def choose_language() -> None:
@@ -102,4 +140,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def strings() -> dict:
-        return {"t": translate, "ui": g.get("ui", DEFAULT), "ui_languages": LANGUAGES}
+        return {"t": translate, "t_note": translate_note, "ui": g.get("ui", DEFAULT), "ui_languages": LANGUAGES}
