@@ -59,6 +59,11 @@ class Paragraph:
     label: str | None = None
     section: str | None = None
     key: str | None = None  # what follows "<doc_id>:" in the paragraph id; the ordinal unless set
+    # Set by the format readers (indexer/formats), where ``lines`` is the range of source blocks:
+    page: int | None = None  # 1-based page the paragraph starts on, where the source has pages
+    kind: str | None = None  # "note", "table-row", "list-item", "signature"; None for running text
+    lang: str | None = None  # the layout's language hint (a bilingual table's column)
+    ocr: bool = False  # read from a page image, so the text may hold recognition errors
 
     @property
     def id_key(self) -> str:
