@@ -1,4 +1,5 @@
-# kazsearch: `make run` serves the corpus, `make test` runs the test suite; both set everything up first.
+# kazsearch: `make run` serves the corpus, `make test` lints and runs the test suite (`make test-fast`: without the
+# slow tests); each sets everything up first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ PORT ?= 8000
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test browser ocr run index test lint evaluate bench soak clean
+.PHONY: install install-test browser ocr run index test test-fast lint evaluate bench soak clean
 
 install: $(STAMP)
 
@@ -49,11 +50,20 @@ ocr:
 run: index
 	$(BIN)/python -m web --host $(HOST) --port $(PORT) --index $(INDEX)
 
-test: install-test browser ocr
+# Lint first: CI runs `make test`.
+test: lint browser ocr
 	$(BIN)/python -m pytest
 
-lint: install-test
+# Every test but those marked slow (a server, the browser, OCR, indexer subprocesses, large inputs): about a minute.
+test-fast: install-test
+	$(BIN)/python -m pytest -m "not slow"
+
+# ruff, and mypy on indexer, search, web and bench (configured in pyproject.toml; the bench extra brings the types
+# of tantivy and matplotlib). .pre-commit-config.yaml runs the same.
+lint: install-test $(BENCH_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -83,7 +83,7 @@ def in_process(engine: SearchEngine, queries: list[str], warm_up: list[str]) -> 
 
 def peer_figures(engine: SearchEngine, queries: list[str], judge: bool) -> dict:
     started = time.perf_counter()
-    peer = PeerStack(engine.paragraphs, engine.vectors, engine.encoder)
+    peer = PeerStack(engine.store.records, engine.vectors, engine.encoder)
     figures = {"peer_index_s": time.perf_counter() - started}
     figures["peer_keyword_p50_ms"] = statistics.median(timed(peer.keyword, q) for q in queries)
     figures["peer_hybrid_p50_ms"] = statistics.median(timed(peer.search, q) for q in queries)
@@ -145,7 +145,7 @@ def index_scale(name: str, size: int | None) -> tuple[Path, dict]:
         files = [ROOT / "corpus"]
         cold = build_index(files, index, progress=False, cache_dir=cache_dir)
         warm = build_index(files, index, force=True, progress=False, cache_dir=cache_dir)
-        texts = [r["text"] for r in published_generation(index).read_paragraphs()]
+        texts = [r.text for r in published_generation(index).read_paragraphs()]
         encoder = load_encoder()
         started = time.perf_counter()
         # the floor: embedding what the index embeds, the paragraphs and the sentences of the longer ones

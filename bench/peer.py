@@ -10,13 +10,14 @@ import tantivy
 
 from indexer.encoders import Encoder
 from indexer.ranking import top_rows
+from indexer.records import ParagraphRecord
 from indexer.vector_index import VectorIndex
-from search.engine import DEFAULT_ALPHA, WINDOW
-from search.fusion import fuse_scores, normalise_keyword, normalise_semantic
+from search.engine import WINDOW
+from search.fusion import DEFAULT_ALPHA, fuse_scores, normalise_keyword, normalise_semantic
 
 
 class PeerStack:
-    def __init__(self, records: list[dict], vectors: VectorIndex, encoder: Encoder) -> None:
+    def __init__(self, records: list[ParagraphRecord], vectors: VectorIndex, encoder: Encoder) -> None:
         self.records, self.vectors, self.encoder = records, vectors, encoder
         builder = tantivy.SchemaBuilder()
         builder.add_integer_field("row", stored=True, indexed=False, fast=True)
@@ -33,7 +34,7 @@ class PeerStack:
         self.index.register_tokenizer("ru_stem", analyzer)
         writer = self.index.writer(heap_size=200_000_000, num_threads=2)
         for row, record in enumerate(records):
-            writer.add_document(tantivy.Document(row=row, body=record["text"]))
+            writer.add_document(tantivy.Document(row=row, body=record.text))
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
@@ -57,4 +58,4 @@ class PeerStack:
             alpha = 1.0 if mode == "semantic" else DEFAULT_ALPHA
             fused = fuse_scores(normalise_keyword(keyword, {}), normalise_semantic(semantic, floor), alpha)
             rows = [f.row for f in fused]
-        return {"results": [{"id": self.records[r]["id"], "text": self.records[r]["text"]} for r in rows[:k]]}
+        return {"results": [{"id": self.records[r].id, "text": self.records[r].text} for r in rows[:k]]}

@@ -33,8 +33,13 @@ QUERIES = [
     "Конституциялық Сотқа кімдер жүгіне алады?", "права заключённых на медицинскую помощь", "zzzxqv",
     '"незакрытая кавычка', "пытки AND OR NOT ( ]", "-", "*", "~~", '"', "<script>alert(1)</script>",
 ]  # fmt: skip
-FILTERS = [{}, {"mode": "keyword"}, {"mode": "semantic"}, {"lang": "kk"}, {"lang": "ru"}, {"offset": 10},
-           {"offset": 100, "k": 20}, {"fusion": "rrf"}, {"alpha": "0.9"}]  # fmt: skip
+FILTERS: list[dict[str, str | int]] = [
+    {}, {"mode": "keyword"}, {"mode": "semantic"}, {"lang": "kk"}, {"lang": "ru"}, {"offset": 10},
+    {"offset": 100, "k": 20}, {"fusion": "rrf"}, {"alpha": "0.9"},
+]  # fmt: skip
+
+
+RSS_EVERY_S = 30
 
 
 @dataclass
@@ -107,9 +112,18 @@ def run_soak(
                 status, body = server.status(path)
                 tally.add(path, status, body, (time.perf_counter() - began) * 1000)
 
+        rss_samples: list[float] = []
+
+        def sample_memory() -> None:
+            while any(thread.is_alive() for thread in threads):
+                rss_samples.append(round(server.rss_mb(), 1))
+                time.sleep(RSS_EVERY_S)
+
         threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
         for thread in threads:
             thread.start()
+        sampler = threading.Thread(target=sample_memory)
+        sampler.start()
         republished = []
         for round_ in range(republish):
             # Spread the rebuilds over the run: after 1/(n+1), 2/(n+1) … of it.
@@ -124,6 +138,7 @@ def run_soak(
             republished.append(round(time.monotonic() - began, 1))
         for thread in threads:
             thread.join()
+        sampler.join()
         elapsed = time.monotonic() - started
         rss_end = server.rss_mb()
     finally:
@@ -140,6 +155,7 @@ def run_soak(
         "p95_ms": round(float(np.percentile(times, 95)), 1) if times else None,
         "rss_start_mb": round(rss_start, 1),
         "rss_end_mb": round(rss_end, 1),
+        "rss_mb_every_30_s": rss_samples,
         "republished_s": republished,
         "failures": tally.failures,
     }

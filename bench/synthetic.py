@@ -20,13 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from indexer.embedding_cache import EmbeddingCache, text_hash
+from indexer.records import ParagraphRecord
 from indexer.sentences import SentenceIndex, split_sentences
 
 DOC_PARAGRAPHS = 500
 
 
 def write_archive(
-    records: list[dict],
+    records: list[ParagraphRecord],
     vectors: np.ndarray,
     sentences: SentenceIndex,
     size: int,
@@ -40,15 +41,15 @@ def write_archive(
     pool: dict[str, list[tuple[str, int]]] = defaultdict(list)
     sentence_vectors: dict[str, np.ndarray] = {}
     lengths: dict[str, list[int]] = defaultdict(list)
-    sections = [r["section"] for r in records if r["section"]]
+    sections = [r.section for r in records if r.section]
     for (row, start, end), vector in zip(sentences.spans, sentences.vectors, strict=True):
         record = records[row]
-        if record["lang"] in ("ru", "kk"):
-            pool[record["lang"]].append((record["text"][start:end], row))
-            sentence_vectors[record["text"][start:end]] = vector
+        if record.lang in ("ru", "kk"):
+            pool[record.lang].append((record.text[start:end], row))
+            sentence_vectors[record.text[start:end]] = vector
     for record in records:
-        if record["lang"] in ("ru", "kk"):
-            lengths[record["lang"]].append(len(record["text"]))
+        if record.lang in ("ru", "kk"):
+            lengths[record.lang].append(len(record.text))
     langs = sorted(pool)
     weights = [len(lengths[lang]) for lang in langs]
     folder.mkdir(parents=True, exist_ok=True)
@@ -59,7 +60,9 @@ def write_archive(
         items = []
         with open(path, "w", encoding="utf-8") as out:
             for i in range(start, min(size, start + DOC_PARAGRAPHS)):
-                target, parts, sources = rng.choice(lengths[lang]), [], []
+                target = rng.choice(lengths[lang])
+                parts: list[str] = []
+                sources: list[int] = []
                 while sum(map(len, parts)) < target:
                     text, row = rng.choice(pool[lang])
                     parts.append(text)

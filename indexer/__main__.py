@@ -10,36 +10,38 @@ import argparse
 import json
 import logging
 import math
-import os
 import sys
 from pathlib import Path
 
 from indexer.build import NoDocuments, build_index
 from indexer.catalog import CatalogError
-from indexer.embedding_cache import DEFAULT_CACHE
-from indexer.encoders import DEFAULT_MODEL, EncoderError
-from indexer.generation import DEFAULT_INDEX, IndexNotFound, PublishError, published_generation
-from indexer.sources import DEFAULT_MAX_FILE_MB
-
-DEFAULT_CORPUS = Path(os.environ.get("KAZSEARCH_CORPUS", "corpus"))
+from indexer.encoders import EncoderError
+from indexer.generation import IndexNotFound, PublishError, published_generation
+from indexer.settings import Settings, SettingsError
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m indexer", description="Index reports for kazsearch.")
-    parser.add_argument("paths", nargs="*", type=Path, help=f"files or folders to index (default: {DEFAULT_CORPUS}/)")
-    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"index folder (default: {DEFAULT_INDEX})")
+    parser.add_argument("paths", nargs="*", type=Path, help=f"files or folders to index (default: {settings.corpus}/)")
+    parser.add_argument("--index", type=Path, default=settings.index, help=f"index folder (default: {settings.index})")
     parser.add_argument(
         "--dump", choices=["paragraphs", "alignment"], help="print the published generation's records as JSON lines"
     )
-    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"embedding model id (default: {DEFAULT_MODEL})")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"embedding cache (default: {DEFAULT_CACHE})")
+    parser.add_argument("--model", default=settings.model, help=f"embedding model id (default: {settings.model})")
+    parser.add_argument(
+        "--cache", type=Path, default=settings.cache, help=f"embedding cache (default: {settings.cache})"
+    )
     parser.add_argument("--force", action="store_true", help="rebuild even if the corpus is unchanged")
     parser.add_argument(
         "--max-file-mb",
         type=_megabytes,
-        # Read here, not at import: a test or a caller may set the variable after importing the package.
-        default=os.environ.get("KAZSEARCH_MAX_FILE_MB", str(DEFAULT_MAX_FILE_MB)),
-        help=f"skip files larger than this (default: $KAZSEARCH_MAX_FILE_MB or {DEFAULT_MAX_FILE_MB:g})",
+        default=str(settings.max_file_mb),
+        help=f"skip files larger than this (default: {settings.max_file_mb:g}, or $KAZSEARCH_MAX_FILE_MB)",
     )
     parser.add_argument("--wait", action="store_true", help="wait for another indexer publishing here to finish")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -49,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.dump:
         try:
             generation = published_generation(args.index)
-            records = generation.read_paragraphs() if args.dump == "paragraphs" else generation.read_alignment()
+            if args.dump == "paragraphs":
+                records = [record.to_json() for record in generation.read_paragraphs()]
+            else:
+                records = generation.read_alignment()
         except (IndexNotFound, OSError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
@@ -57,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         return 0
 
-    paths = args.paths or [DEFAULT_CORPUS]
+    paths = args.paths or [settings.corpus]
     try:
         report = build_index(
             paths,
@@ -68,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             cache_dir=args.cache,
             max_file_mb=args.max_file_mb,
             wait=args.wait,
+            models_dir=settings.models_dir,
         )
     except CatalogError as error:
         for problem in error.problems:

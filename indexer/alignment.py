@@ -11,7 +11,7 @@ taken only when its margin is positive, and a skip costs nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 from tqdm import tqdm
@@ -20,11 +20,15 @@ NEIGHBOURS = 4  # how many nearest other-language paragraphs set a paragraph's m
 MOVES = ((1, 1), (1, 2), (2, 1))
 
 
-def align_documents(records: list[dict], vectors: np.ndarray, progress: bool = False) -> list[dict]:
-    """``{"kk_id", "ru_id", "score"}`` pairs for every document holding both Kazakh and Russian paragraphs."""
+def align_documents(
+    records: list[dict], vectors: np.ndarray, progress: bool = False, skip: Collection[str] = ()
+) -> list[dict]:
+    """``{"kk_id", "ru_id", "score"}`` pairs for every document holding both Kazakh and Russian paragraphs, but
+    the documents whose ids are in ``skip``."""
     rows_by_doc: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for row, record in enumerate(records):
-        rows_by_doc[record["doc_id"]][record["lang"]].append(row)
+        if record["doc_id"] not in skip:
+            rows_by_doc[record["doc_id"]][record["lang"]].append(row)
     bilingual = [
         (by_lang["kk"], by_lang["ru"]) for by_lang in rows_by_doc.values() if "kk" in by_lang and "ru" in by_lang
     ]

@@ -69,10 +69,6 @@ def tokenize(text: str) -> Iterator[Token]:
         yield Token(_normalise_word(match.group(0)), match.start(), match.end())
 
 
-def is_kazakh_word(word: str) -> bool:
-    return any(ch in KAZAKH_LETTERS for ch in word)
-
-
 _morph: pymorphy3.MorphAnalyzer | None = None
 
 

@@ -15,8 +15,8 @@ from tqdm import tqdm
 from indexer.alignment import align_documents
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.catalog import CATALOG_NAME, load_catalogs
-from indexer.embedding_cache import DEFAULT_CACHE, EmbeddingCache, embed_passages
-from indexer.encoders import DEFAULT_MODEL, Encoder, load_encoder
+from indexer.embedding_cache import EmbeddingCache, embed_passages
+from indexer.encoders import Encoder, load_encoder
 from indexer.extract import Document, DocumentError, load_document
 from indexer.generation import (
     ALIGNMENT,
@@ -27,12 +27,16 @@ from indexer.generation import (
     published_generation,
     write_jsonl,
 )
-from indexer.keyword_index import KeywordIndex
+from indexer.keyword_index import BM25_B, BM25_K1, KeywordIndex
 from indexer.language import detect_language
 from indexer.sentences import SentenceIndex, sentence_spans, sentences_to_embed
-from indexer.sources import DEFAULT_MAX_FILE_MB, MB, find_corpus_files, read_source
+from indexer.settings import DEFAULT_CACHE, DEFAULT_MAX_FILE_MB, DEFAULT_MODEL, DEFAULT_MODELS_DIR
+from indexer.sources import MB, find_corpus_files, read_source
 from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, build_vocabulary, write_vocabulary
+
+# A translation pair a document's layout states (a bilingual table's row) is certain, not a guess of the aligner.
+LAYOUT_SCORE = 1.0
 
 
 class NoDocuments(ValueError):
@@ -55,7 +59,12 @@ class BuildReport:
 
 
 def paragraph_records(document: Document) -> list[dict]:
-    """The records stored and indexed for a document's paragraphs (the fields of ``--dump paragraphs``)."""
+    """The records stored and indexed for a document's paragraphs (the fields of ``--dump paragraphs``).
+
+    Every record has every field: ``page`` (null where the source has no pages), ``kind`` (null for running text;
+    "note", "table-row", "list-item", "signature") and ``ocr``. The language is the layout's where it gives one
+    (a bilingual table's column), else the text's.
+    """
     return [
         {
             "id": f"{document.doc_id}:{p.id_key}",
@@ -64,11 +73,27 @@ def paragraph_records(document: Document) -> list[dict]:
             "ordinal": p.ordinal,
             "label": p.label,
             "section": p.section,
-            "lang": detect_language(p.text),
+            "lang": p.lang or detect_language(p.text),
             "text": p.text,
             "lines": list(p.lines),
+            "page": p.page,
+            "kind": p.kind,
+            "ocr": p.ocr,
         }
         for p in document.paragraphs
+    ]
+
+
+def layout_pairs(documents: list[Document]) -> list[dict]:
+    """The translation pairs the documents' layouts give, as alignment records (``--dump alignment``)."""
+    return [
+        {
+            "kk_id": f"{d.doc_id}:{d.paragraphs[kk - 1].id_key}",
+            "ru_id": f"{d.doc_id}:{d.paragraphs[ru - 1].id_key}",
+            "score": LAYOUT_SCORE,
+        }
+        for d in documents
+        for kk, ru in d.pairs
     ]
 
 
@@ -81,6 +106,7 @@ def build_index(
     cache_dir: Path | None = DEFAULT_CACHE,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     wait: bool = False,
+    models_dir: Path = DEFAULT_MODELS_DIR,
 ) -> BuildReport:
     """Index the files and folders in ``paths`` into a new generation under ``index_dir`` and publish it.
 
@@ -119,7 +145,7 @@ def build_index(
                 records += paragraph_records(document)
                 bar.update(len(document.paragraphs))
         write_jsonl(building / PARAGRAPHS, records)
-        encoder = load_encoder(model)
+        encoder = load_encoder(model, models_dir)
         texts = [r["text"] for r in records]
         spans = sentence_spans(tqdm(texts, desc="sentences", unit="¶", disable=not progress))
         with ThreadPoolExecutor(max_workers=1) as helper:
@@ -131,10 +157,13 @@ def build_index(
         vectors = all_vectors[: len(texts)]
         VectorIndex.save(building, vectors)
         SentenceIndex.assemble(spans, vectors, all_vectors[len(texts) :]).save(building)
-        write_jsonl(building / ALIGNMENT, align_documents(records, vectors, progress))
+        # A document whose layout pairs its translations (a bilingual table) keeps those and is not aligned again.
+        paired = {d.doc_id for d in documents if d.pairs}
+        write_jsonl(building / ALIGNMENT, layout_pairs(documents) + align_documents(records, vectors, progress, paired))
         by_lang = Counter(record["lang"] for record in records)
         manifest = {
             "analysis_version": ANALYSIS_VERSION,
+            "bm25": {"k1": BM25_K1, "b": BM25_B},  # the stored term weights depend on them
             "model": encoder.model_id,
             "dim": encoder.dim,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -214,7 +243,7 @@ def _embed(encoder: Encoder, texts: list[str], cache_dir: Path | None, progress:
             cache.close()
 
 
-def _unchanged(index_dir: Path, sources: dict[str, str], model: str) -> BuildReport | None:
+def _unchanged(index_dir: Path, sources: dict[str, str | None], model: str) -> BuildReport | None:
     """A report for the published generation if it was built from exactly these files, analysis and model."""
     try:
         generation = published_generation(index_dir)

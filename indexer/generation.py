@@ -40,9 +40,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from indexer.records import ParagraphRecord
+
 # 2: vectors, alignment, vocabulary and term matrix in every generation; 3: sentence vectors
 FORMAT_VERSION = 3
-DEFAULT_INDEX = Path(os.environ.get("KAZSEARCH_INDEX", "var/index"))
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 PARAGRAPHS = "paragraphs.jsonl"
@@ -74,12 +75,12 @@ class Generation:
     def name(self) -> str:
         return self.path.name
 
-    def read_paragraphs(self) -> list[dict]:
-        return _read_jsonl(self.path / PARAGRAPHS)
+    def read_paragraphs(self) -> list[ParagraphRecord]:
+        return [ParagraphRecord.from_json(record) for record in _read_jsonl(self.path / PARAGRAPHS)]
 
     def read_alignment(self) -> list[dict]:
         """The Kazakh ↔ Russian pairs (none for a generation without bilingual documents)."""
-        return _read_jsonl(self.path / ALIGNMENT) if (self.path / ALIGNMENT).exists() else []
+        return _read_jsonl(self.path / ALIGNMENT)
 
     def hold(self) -> IO[bytes]:
         """An open file whose shared lock keeps this generation from being removed until the file is closed.

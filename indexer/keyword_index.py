@@ -16,7 +16,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -31,7 +31,6 @@ from whoosh.query import Query
 from whoosh.searching import Searcher, TimeLimit
 
 from indexer.analysis import analyse_word, tokenize
-from indexer.ranking import top_rows
 from indexer.term_matrix import Alternative, TermMatrix
 
 # BM25F parameters, chosen on the dev queries (search/evaluate.py); paragraphs vary from one line to a page.
@@ -140,8 +139,10 @@ class KeywordIndex:
     even if the generation's folder is removed under it; more are opened only while the folder is there.
     """
 
-    def __init__(self, path: Path, searchers: int = 1) -> None:
+    def __init__(self, path: Path, searchers: int = 1, k1: float = BM25_K1, b: float = BM25_B) -> None:
+        """The index in ``path``, scored with the BM25F parameters it was built with (the manifest has them)."""
         self.path = Path(path)
+        self._weighting = scoring.BM25F(B=b, K1=k1)
         self._index = index.open_dir(str(self.path))
         self._opening = threading.Lock()
         self._idle: queue.LifoQueue[Searcher] = queue.LifoQueue()
@@ -173,7 +174,7 @@ class KeywordIndex:
 
     def _open_searcher(self) -> Searcher:
         with self._opening:
-            searcher = self._index.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+            searcher = self._index.searcher(weighting=self._weighting)
             self._open.append(searcher)
             return searcher
 
@@ -190,7 +191,7 @@ class KeywordIndex:
             self._idle.put(searcher)
 
     def search(
-        self, query: Query, limit: int, filter: Query | None = None, words: list[list[Alternative]] = ()
+        self, query: Query, limit: int, filter: Query | None = None, words: Sequence[list[Alternative]] = ()
     ) -> tuple[list[KeywordHit], int]:
         """The best ``limit`` hits for a whoosh query, and how many paragraphs match in all; ``words`` (the
         query's words) are counted in each hit. The reference that ``search_words`` reproduces (tests check it)."""
@@ -203,16 +204,16 @@ class KeywordIndex:
                 hits.append(KeywordHit(hit["row"], hit.score, count))
             return hits, len(results)
 
-    def search_words(
-        self, words: list[list[Alternative]], limit: int, allowed: np.ndarray | None = None
-    ) -> tuple[list[KeywordHit], int]:
-        """``search`` for an OR of plain words, on the term matrix: same scores, a fraction of the time."""
+    def score_words(
+        self, words: list[list[Alternative]], allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every row's BM25 for an OR of plain words (0 outside ``allowed``) and how many of the words it
+        matches: ``search``'s scores, on the term matrix, in a fraction of the time."""
         scores, matched = self.terms.score(words)
         if allowed is not None:
             scores[~allowed] = 0.0
-        found = top_rows(scores, limit, above=0.0)
-        total = int(np.count_nonzero(scores))
-        return [KeywordHit(int(r), float(scores[r]), int(matched[r])) for r in found], total
+            matched[~allowed] = 0
+        return scores, matched
 
     def rows(self, query: Query, filter: Query | None = None, seconds: float | None = None) -> tuple[set[int], bool]:
         """The rows that match ``query``, unscored, and whether the search stopped after ``seconds`` (then the

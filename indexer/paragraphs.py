@@ -167,16 +167,16 @@ def _read_lines(raw: list[str]) -> list[_Line]:
 def _label_numbered(lines: list[_Line]) -> bool:
     """Mark lines that start the report's own numbered paragraphs 1, 2, 3 …; True if the layout is numbered."""
     expected = 1
-    starts: list[_Line] = []
+    starts: list[tuple[_Line, str]] = []
     for line in lines:
         match = _NUMBERED.match(line.text)
         if match and int(match.group(1)) == expected and line.indent <= 1:
-            starts.append(line)
+            starts.append((line, match.group(1)))
             expected += 1
     if len(starts) < _MIN_NUMBERED:
         return False
-    for line in starts:
-        line.label = _NUMBERED.match(line.text).group(1)
+    for line, label in starts:
+        line.label = label
     return True
 
 
@@ -328,9 +328,10 @@ def _join(lines: list[_Line]) -> str:
 
 def _join_hyphenated(head: str, tail: str) -> str:
     """Join a word broken at line end: drop the hyphen only if the whole word is a known Russian word."""
-    left = re.search(r"([^\W\d_]+)[-‐]$", head).group(1)
+    broken = re.search(r"([^\W\d_]+)[-‐]$", head)
     right = re.match(r"[^\W\d_]+", tail)
-    whole = (left + right.group(0)).lower() if right else ""
-    if whole and is_known_russian_word(whole) and not is_known_russian_word(left.lower()):
-        return head[:-1] + tail
+    if broken and right:
+        left = broken.group(1)
+        if is_known_russian_word((left + right.group(0)).lower()) and not is_known_russian_word(left.lower()):
+            return head[:-1] + tail
     return head + tail

@@ -84,4 +84,4 @@ class SentenceIndex:
         if not len(found):
             return []
         similarities = np.asarray(self.vectors[found], dtype=np.float32) @ query.astype(np.float32, copy=False)
-        return [tuple(int(x) for x in self.spans[found[i]]) for i in top_rows(similarities, k)]
+        return [(int(row), int(start), int(end)) for row, start, end in self.spans[found[top_rows(similarities, k)]]]

@@ -1,4 +1,8 @@
-"""The files a build reads: folders walked without leaving them, and each file read once, up to a size limit."""
+"""The files a build reads: folders walked without leaving them, and each file read once, up to a size limit.
+
+Every file in a folder is read, whatever its name (but the folder's catalogue): what it is, its content decides
+(``indexer.extract``), and one that is not a document is skipped with a line saying why, never in silence.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.extract import SUPPORTED_SUFFIXES, DocumentError
+from indexer.catalog import CATALOG_NAME
+from indexer.extract import DocumentError
 
-DEFAULT_MAX_FILE_MB = 50.0
 MB = 1 << 20
 
 
@@ -20,7 +24,7 @@ class CorpusFiles:
 
 
 def find_corpus_files(paths: list[Path]) -> CorpusFiles:
-    """The given files, and the supported files inside given folders in name order.
+    """The given files, and the files inside given folders (their catalogues aside) in name order.
 
     A folder is walked without following links to folders (a link to its own parent would loop for ever); a
     link to a file is followed only if it stays inside the folder, and is left out if its target is indexed
@@ -51,7 +55,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[str]]:
                 skipped.append(f"{_shown(here / name, folder)}: a link to a folder outside {folder}")
         for name in names:
             path = here / name
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if name == CATALOG_NAME:
                 continue
             if path.is_symlink():
                 links.append(path)

@@ -16,7 +16,7 @@ import json
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +40,10 @@ class TermMatrix:
         self._sorting = threading.Lock()
 
     @classmethod
-    def build(cls, fields: dict[str, Iterable[Iterator[str]]], size: int, k1: float, b: float) -> TermMatrix:
+    def build(cls, fields: Mapping[str, Iterable[Iterator[str]]], size: int, k1: float, b: float) -> TermMatrix:
         """Columns from each field's term stream per paragraph (``fields[field]`` yields one iterator a row)."""
-        columns, terms = {}, {}
+        columns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        terms: dict[str, list[str]] = {}
         for field, streams in fields.items():
             ids: dict[str, int] = {}
             rows, term_ids, counts = array("i"), array("i"), array("f")  # compact: 10^7 postings at 100k rows
@@ -50,10 +51,10 @@ class TermMatrix:
             for row, stream in enumerate(streams):
                 tally = Counter(stream)
                 lengths[row] = sum(tally.values())
-                for term, tf in tally.items():
+                for term, count in tally.items():
                     rows.append(row)
                     term_ids.append(ids.setdefault(term, len(ids)))
-                    counts.append(tf)
+                    counts.append(count)
             row_of = np.frombuffer(rows, dtype=np.int32)
             term_of = np.frombuffer(term_ids, dtype=np.int32)
             tf = np.frombuffer(counts, dtype=np.float32)
@@ -70,14 +71,13 @@ class TermMatrix:
     def save(self, folder: Path) -> None:
         arrays = {f"{field}_{part}": array for field, column in self._columns.items() for part, array in
                   zip(("indptr", "rows", "weights"), column, strict=True)}  # fmt: skip
-        np.savez(Path(folder) / TERMS, size=np.array(self.size), **arrays)
+        # numpy's stub lets a ** argument name ``allow_pickle`` (a bool), so no dict of arrays type-checks here
+        np.savez(Path(folder) / TERMS, size=np.array(self.size), **arrays)  # type: ignore[arg-type]
         (Path(folder) / TERM_NAMES).write_text(json.dumps(self._terms, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> TermMatrix | None:
-        """The generation's term matrix, or None for a generation built without one."""
-        if not (Path(folder) / TERMS).exists():
-            return None
+    def load(cls, folder: Path) -> TermMatrix:
+        """The term matrix saved in ``folder`` (every generation has one since index format 2)."""
         terms = json.loads((Path(folder) / TERM_NAMES).read_text(encoding="utf-8"))
         with np.load(Path(folder) / TERMS) as data:
             columns = {f: tuple(data[f"{f}_{part}"] for part in ("indptr", "rows", "weights")) for f in terms}

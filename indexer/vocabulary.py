@@ -53,7 +53,5 @@ def write_vocabulary(path: Path, entries: list[tuple[str, int, str]]) -> None:
 
 
 def read_vocabulary(path: Path) -> list[tuple[str, int, str]]:
-    if not Path(path).exists():
-        return []
     with open(path, encoding="utf-8") as lines:
         return [(entry, int(count), shape) for entry, count, shape in (line.rstrip("\n").split("\t") for line in lines)]

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from html import unescape
 from pathlib import Path
+from typing import Any
 
-from indexer.generation import DEFAULT_INDEX, IndexNotFound
+from indexer.generation import IndexNotFound
 from indexer.language import LANGUAGES
+from indexer.settings import Settings, SettingsError
 from indexer.threads import limit_blas_threads
-from search.engine import DEFAULT_MODE, FUSIONS, MODES, SearchEngine, SearchError
+from search.engine import DEFAULT_MODE, MODES, SearchEngine, SearchError
+from search.fusion import METHODS
 
 _LISTED_DOCS = 20  # document ids named in the error for an unknown --doc
 
@@ -21,7 +25,7 @@ def _plain(snippet_html: str) -> str:
     return unescape(snippet_html.replace("<mark>", "[").replace("</mark>", "]"))
 
 
-def _print_readable(response: dict) -> None:
+def _print_readable(response: Mapping[str, Any]) -> None:
     print(
         f"{response['total']} paragraphs for {response['query']!r} ({response['mode']}, {response['took_ms']:.0f} ms)"
     )
@@ -52,19 +56,24 @@ def _filter_problem(engine: SearchEngine, lang: str | None, doc: str | None) -> 
 
 def main(argv: list[str] | None = None) -> int:
     limit_blas_threads()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m search", description="Search the kazsearch index.")
     parser.add_argument("query", nargs="?", help='what to look for; "quoted phrase", prefix*, fuzzy~, -exclude')
     parser.add_argument("--batch", type=Path, help='JSON lines {"id", "query"} in; {"id", "results"} out')
     parser.add_argument("--mode", choices=MODES, default=DEFAULT_MODE, help=f"default: {DEFAULT_MODE}")
     parser.add_argument("--alpha", type=float, help="hybrid: weight of meaning, 0 (keyword) … 1 (meaning)")
-    parser.add_argument("--fusion", choices=FUSIONS, default="weighted", help="hybrid: score fusion (default weighted)")
+    parser.add_argument("--fusion", choices=METHODS, default="weighted", help="hybrid: score fusion (default weighted)")
     parser.add_argument("--model", help="fail unless the index was embedded with this model id")
     parser.add_argument("--k", type=int, default=10, help="results to return (default 10)")
     parser.add_argument("--offset", type=int, default=0)
     parser.add_argument("--lang", help="only paragraphs in this language (kk, ru, en, other)")
     parser.add_argument("--doc", help="only paragraphs of this document id")
     parser.add_argument("--json", action="store_true", help="print the API's response object")
-    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"index folder (default: {DEFAULT_INDEX})")
+    parser.add_argument("--index", type=Path, default=settings.index, help=f"index folder (default: {settings.index})")
     args = parser.parse_args(argv)
     if (args.query is None) == (args.batch is None):
         parser.error("give a query or --batch FILE, not both")
@@ -72,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.batch}: no such file", file=sys.stderr)
         return 2
     try:
-        engine = SearchEngine(args.index, model=args.model)
+        engine = SearchEngine(args.index, model=args.model, models_dir=settings.models_dir)
     except (IndexNotFound, SearchError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from indexer.records import ParagraphRecord
 from indexer.sentences import SentenceIndex
 from indexer.term_matrix import Alternative
 from search.query import text_words
@@ -26,8 +27,8 @@ CANDIDATE_PARAGRAPHS = 20  # semantic candidates whose sentences are searched (1
 
 
 def borrowed_words(
-    sentences: SentenceIndex, paragraphs: list[dict], query: np.ndarray, candidates: list[int]
+    sentences: SentenceIndex, paragraphs: list[ParagraphRecord], query: np.ndarray, candidates: list[int]
 ) -> list[list[Alternative]]:
     """The content words of the sentence of ``candidates`` (paragraph rows) nearest to ``query``."""
     nearest = sentences.nearest(query, candidates[:CANDIDATE_PARAGRAPHS], 1)
-    return text_words(" ".join(paragraphs[row]["text"][start:end] for row, start, end in nearest))
+    return text_words(" ".join(paragraphs[row].text[start:end] for row, start, end in nearest))

@@ -31,28 +31,29 @@ from indexer.encoders import EncoderError, load_encoder
 from indexer.generation import KEYWORD_DIR, published_generation
 from indexer.keyword_index import KeywordIndex
 from indexer.ranking import top_rows
+from indexer.records import ParagraphRecord
 from indexer.sentences import SentenceIndex
+from indexer.settings import DEFAULT_MODELS_DIR
 from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.borrowed_words import borrowed_words
-from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion, with_borrowed
+from search.contract import LegScore, ResponseJSON, ResultJSON, paragraph_json, result_json
+from search.fusion import DEFAULT_ALPHA, METHODS, FusionOptions, fuse
 from search.keyword_leg import KEYWORD_SECONDS, KeywordScores, excluded_rows, expand_query, search_keywords
 from search.notes import Note
-from search.parallel import ParallelRow, parallel_rows
-from search.query import MAX_QUERY_WORDS, ParsedQuery, leading_words, parse_query
+from search.parallel import ParallelRow
+from search.query import ParsedQuery, meaning_text, parse_query
 from search.semantic import SemanticLeg
 from search.snippets import QueryForms, highlight, highlight_sentence
+from search.store import ParagraphStore
 from search.suggest import Suggester
 
 MODES = ("hybrid", "keyword", "semantic")
-FUSIONS = ("weighted", "rrf")
 DEFAULT_MODE = "hybrid"
-DEFAULT_FUSION = "weighted"
-# Chosen on the dev queries (python -m search.evaluate --alpha A): see README, "Relevance".
-DEFAULT_ALPHA = 0.4
 MAX_K = 100
-# Candidates taken from each leg. Fixed, so that every page of a query is cut from one and the same ranking
-# (the semantic scale's floor is the window's last score); a page beyond it takes the next multiple.
+# Candidates of the semantic leg and of borrowed words: a fixed number, so that every page of a query is cut
+# from one ranking (the semantic scale's floor is the 100th score) and its total is the same on every page.
+# The keyword leg takes the next multiple of it that covers the page.
 WINDOW = 100
 
 
@@ -69,21 +70,23 @@ class SearchEngine:
         model: str | None = None,
         searchers: int = 1,
         keyword_seconds: float = KEYWORD_SECONDS,
+        models_dir: Path = DEFAULT_MODELS_DIR,
     ) -> None:
-        """The published generation of ``index_dir``; ``searchers``: whoosh searchers opened at once (one per
-        thread that searches at the same time); ``keyword_seconds``: the phrase search's time budget."""
+        """The published generation of ``index_dir``; ``model``: fail unless it was embedded with this model;
+        ``searchers``: whoosh searchers opened at once (one per thread that searches at the same time);
+        ``keyword_seconds``: the phrase search's time budget; ``models_dir``: where ``st:`` models are."""
         self.keyword_seconds = keyword_seconds
         self.closed = False
         self.index_dir = Path(index_dir)
         self.generation = published_generation(self.index_dir)
         self._held = self.generation.hold()  # no publisher removes the generation while this engine is open
         try:
-            self._open(model, searchers)
+            self._open(model, searchers, models_dir)
         except BaseException:
             self._held.close()
             raise
 
-    def _open(self, model: str | None, searchers: int) -> None:
+    def _open(self, model: str | None, searchers: int, models_dir: Path) -> None:
         manifest = self.generation.manifest
         if manifest.get("analysis_version") != ANALYSIS_VERSION:
             raise SearchError(
@@ -96,24 +99,18 @@ class SearchEngine:
                 f"{self.generation.path} was embedded with {self.model!r}, not {model!r}: "
                 f"rebuild with `python -m indexer --model {model} --force` or search with --model {self.model}"
             )
-        self.paragraphs = self.generation.read_paragraphs()
-        self.rows = {record["id"]: row for row, record in enumerate(self.paragraphs)}
-        self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR, searchers)
+        self.store = ParagraphStore(self.generation.read_paragraphs(), self.generation.read_alignment())
+        bm25 = manifest.get("bm25", {})
+        self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR, searchers, **bm25)
         self.vectors = VectorIndex.load(self.generation.path)
         self.sentences = SentenceIndex.load(self.generation.path)
         try:
-            self.encoder = load_encoder(self.model)
+            self.encoder = load_encoder(self.model, models_dir)
         except EncoderError as error:
             raise SearchError(f"{self.generation.path}: {error}") from None
         if self.encoder.dim != self.vectors.dim:
             raise SearchError(f"{self.model} gives {self.encoder.dim} dimensions, the index holds {self.vectors.dim}")
-        self._langs = np.array([r["lang"] for r in self.paragraphs])
-        self.semantic = SemanticLeg(self.vectors, self._langs)
-        self._docs = np.array([r["doc_id"] for r in self.paragraphs])
-        self.alignment = self.generation.read_alignment()
-        self.translations = self._best_translations(self.alignment)
-        pairs = [(row, other) for row, other in self.translations.items() if row < other]
-        self._pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        self.semantic = SemanticLeg(self.vectors, self.store.langs)
         self.suggester = Suggester(read_vocabulary(self.generation.path / VOCABULARY))
         # Paging and retyping repeat queries: embedding one costs more than the rest of a search.
         self.query_vector = lru_cache(maxsize=1024)(self._encode_query)
@@ -127,10 +124,10 @@ class SearchEngine:
         alpha: float | None = None,
         lang: str | None = None,
         doc: str | None = None,
-        fusion: str = DEFAULT_FUSION,
+        fusion: str = "weighted",
         snippets: bool = True,
         mark_sentences: bool = False,
-    ) -> dict:
+    ) -> ResponseJSON:
         """The API response for ``query``: results ``offset`` … ``offset + k`` and how many there are in all.
 
         ``snippets=False`` leaves ``snippet_html`` empty, for callers that only need ids and text (evaluation).
@@ -138,55 +135,40 @@ class SearchEngine:
         the query (pages ask for it; in the API's snippets only matched words are marked).
         """
         started = time.perf_counter()
-        alpha = _check(mode, k, offset, alpha, fusion)
-        alpha = {"keyword": 0.0, "semantic": 1.0}.get(mode, alpha)
+        weight = _check(mode, k, offset, alpha, fusion)
+        options = FusionOptions(fusion, {"keyword": 0.0, "semantic": 1.0}.get(mode, weight))
         parsed = parse_query(query)
         expanded = expand_query(parsed, self.keyword_index.terms)
-        window = WINDOW * -(-(offset + k) // WINDOW)
-        allowed = self._allowed(lang, doc)
+        allowed = self.store.allowed(lang, doc)
         if parsed.excluded:
             allowed &= ~excluded_rows(parsed, self.keyword_index.terms)
-        leg = KeywordScores()
+        leg = KeywordScores.nothing(len(self.store))
         if mode != "semantic" and not parsed.empty:
-            whoosh_filter = _filter(lang, doc)
-            leg = search_keywords(self.keyword_index, expanded, window, allowed, whoosh_filter, self.keyword_seconds)
-            leg.total += self._share_with_translations(leg.scores, allowed, leg.coverage)
-        keyword, keyword_total = leg.scores, leg.total
-        semantic = np.full(len(self.paragraphs), -np.inf, dtype=np.float32)
-        meaning = leading_words(query, MAX_QUERY_WORDS)  # what is embedded: a long text costs the encoder most
+            leg = search_keywords(self.keyword_index, expanded, allowed, _filter(lang, doc), self.keyword_seconds)
+            self.store.share_between_translations(leg.bm25, leg.share, allowed=allowed)
+        # The keyword hits a page needs: the next multiple of WINDOW that covers it.
+        by_share = mode == "hybrid" and options.method == "weighted"  # what the weighted fusion ranks them by
+        keyword_rows = leg.top(WINDOW * -(-(offset + k) // WINDOW), by_share)
+        meaning = meaning_text(query)
+        semantic = np.full(len(self.store), -np.inf, dtype=np.float32)
         if mode != "keyword" and meaning:
             semantic = self._semantic_leg(meaning, parsed.lang, allowed)
-        holders = leg.holders or set()
-        keyword_order = sorted(keyword, key=lambda row: (row not in holders, -keyword[row], row))
-        semantic_order = top_rows(semantic, window)
-        if mode == "hybrid" and fusion == "weighted" and alpha > 0 and self.semantic.is_minority(parsed.lang):
-            leg.borrowed = self._borrowed_leg(meaning, parsed.lang, semantic_order, window, allowed)
-        if mode == "keyword":
-            ranking, scores = keyword_order, keyword
-            total = keyword_total
-        elif mode == "semantic":
-            ranking, scores = semantic_order, {row: float(semantic[row]) for row in semantic_order}
-            total = len(semantic_order)
-        else:
-            ranking, scores = self._fuse(leg, keyword_order, semantic, semantic_order, alpha, fusion)
-            total = len(ranking) + max(0, keyword_total - len(keyword))
+        semantic_order = top_rows(semantic, WINDOW)
+        borrows = mode == "hybrid" and options.method == "weighted" and options.alpha > 0
+        if borrows and self.semantic.is_minority(parsed.lang):
+            leg.borrowed = self._borrowed_leg(meaning, parsed.lang, semantic_order, allowed)
+        ranking, scores, total = self._rank(mode, leg, keyword_rows, semantic, semantic_order, options)
         forms = QueryForms.of(parsed, expanded.expansions) if snippets else None
-        keyword_ranks = {row: rank for rank, row in enumerate(keyword_order, start=1)}
-        page = ranking[offset : offset + k]
-        results = [
-            self._result(row, scores[row], keyword.get(row), keyword_ranks.get(row), semantic, forms) for row in page
-        ]
+        results = [self._result(row, scores[row], leg, semantic, forms) for row in ranking[offset : offset + k]]
         if snippets and mark_sentences and mode != "keyword" and meaning:
             self._mark_closest_sentences(meaning, [r for r in results if r["keyword"] is None])
         notes = list(expanded.notes)
-        if mode != "keyword" and meaning != " ".join(query.split()):
-            notes.append(Note("meaning_cut", words=MAX_QUERY_WORDS))
         if leg.partial:
             notes.append(Note("keyword_time", ms=round(self.keyword_seconds * 1000)))
         return {
             "query": query,
             "mode": mode,
-            "alpha": alpha,
+            "alpha": options.alpha,
             "total": total,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "partial": leg.partial,
@@ -194,52 +176,47 @@ class SearchEngine:
             "results": results,
         }
 
-    def similar(self, paragraph_id: str, k: int = 10) -> dict:
-        """Paragraphs nearest in meaning to a paragraph (its own translation and itself left out)."""
-        row = self.rows.get(paragraph_id)
+    def similar(self, paragraph_id: str, k: int = 10) -> list[ResultJSON] | None:
+        """Paragraphs nearest in meaning to a paragraph (its own translation and itself left out); None for an
+        unknown id."""
+        row = self.store.rows.get(paragraph_id)
         if row is None:
-            raise KeyError(paragraph_id)
+            return None
         scores = self.vectors.similarities(np.asarray(self.vectors.vectors[row]))
         scores[row] = -np.inf
-        if row in self.translations:
-            scores[self.translations[row]] = -np.inf
+        if row in self.store.translations:
+            scores[self.store.translations[row]] = -np.inf
         forms = QueryForms.of(ParsedQuery(), {})
-        ranking = top_rows(scores, k)
-        return {"id": paragraph_id, "results": [self._result(r, scores[r], None, None, scores, forms) for r in ranking]}
+        nothing = KeywordScores.nothing(len(self.store))
+        return [self._result(r, float(scores[r]), nothing, scores, forms) for r in top_rows(scores, k)]
 
-    def paragraph(self, paragraph_id: str) -> dict | None:
-        row = self.rows.get(paragraph_id)
-        return None if row is None else self.paragraphs[row]
+    def paragraph(self, paragraph_id: str) -> ParagraphRecord | None:
+        return self.store.get(paragraph_id)
 
-    def neighbours(self, paragraph_id: str) -> tuple[dict | None, dict | None]:
-        """The paragraphs just before and after one, within its document."""
-        row = self.rows[paragraph_id]
-        doc_id = self.paragraphs[row]["doc_id"]
-        before = self.paragraphs[row - 1] if row > 0 and self.paragraphs[row - 1]["doc_id"] == doc_id else None
-        after = self.paragraphs[row + 1] if row + 1 < len(self.paragraphs) else None
-        return before, after if after and after["doc_id"] == doc_id else None
+    def paragraph_json(self, paragraph_id: str) -> dict | None:
+        """A paragraph as ``/api/paragraph`` shows it, or None for an unknown id."""
+        row = self.store.rows.get(paragraph_id)
+        if row is None:
+            return None
+        before, after = self.store.neighbours(paragraph_id)
+        return paragraph_json(self.store.records[row], before, after, self.store.translation(row))
+
+    def neighbours(self, paragraph_id: str) -> tuple[ParagraphRecord | None, ParagraphRecord | None]:
+        return self.store.neighbours(paragraph_id)
+
+    def translation(self, paragraph_id: str) -> ParagraphRecord | None:
+        row = self.store.rows.get(paragraph_id)
+        return None if row is None else self.store.translation(row)
 
     def documents(self) -> list[dict]:
         """The indexed documents as the manifest lists them (doc_id, title, author, year, languages, paragraphs)."""
         return self.generation.manifest.get("documents", [])
 
-    def document_paragraphs(self, doc_id: str) -> list[dict]:
-        return [self.paragraphs[row] for row in np.flatnonzero(self._docs == doc_id)]
+    def document_paragraphs(self, doc_id: str) -> list[ParagraphRecord]:
+        return self.store.of_document(doc_id)
 
     def parallel(self, doc_id: str) -> list[ParallelRow]:
-        """The Kazakh and Russian paragraphs of a bilingual document, aligned row by row."""
-        prefix = f"{doc_id}:"
-        pairs = [pair for pair in self.alignment if pair["kk_id"].startswith(prefix)]
-        return parallel_rows(self.document_paragraphs(doc_id), pairs)
-
-    def translation(self, paragraph_id: str) -> dict | None:
-        """The aligned paragraph in the other language, as the API shows it, or None."""
-        row = self.rows.get(paragraph_id)
-        other = self.translations.get(row) if row is not None else None
-        if other is None:
-            return None
-        record = self.paragraphs[other]
-        return {"id": record["id"], "lang": record["lang"], "text": record["text"]}
+        return self.store.parallel(doc_id)
 
     def close(self) -> None:
         """Release the generation's files; requests still using this engine must have finished."""
@@ -247,40 +224,45 @@ class SearchEngine:
         self._held.close()
         self.closed = True
 
+    def _rank(
+        self,
+        mode: str,
+        leg: KeywordScores,
+        keyword_rows: list[int],
+        semantic: np.ndarray,
+        semantic_order: list[int],
+        options: FusionOptions,
+    ) -> tuple[list[int], dict[int, float], int]:
+        """The ranking of a mode, each row's score, and how many results the query has in all: the same on
+        every page (every keyword match, the semantic window, the borrowed words' hits)."""
+        if mode == "keyword":
+            ranking = leg.order(keyword_rows)
+            return ranking, {row: float(leg.bm25[row]) for row in ranking}, leg.total
+        if mode == "semantic":
+            return semantic_order, {row: float(semantic[row]) for row in semantic_order}, len(semantic_order)
+        fused = fuse(leg, keyword_rows, semantic, semantic_order, options)
+        found = leg.bm25 > 0
+        found[[*semantic_order, *leg.borrowed]] = True
+        return [f.row for f in fused], {f.row: f.score for f in fused}, int(np.count_nonzero(found))
+
     def _borrowed_leg(
-        self, query: str, query_lang: str, semantic_order: list[int], window: int, allowed: np.ndarray
+        self, query: str, query_lang: str, semantic_order: list[int], allowed: np.ndarray
     ) -> dict[int, float]:
-        """BM25 of the best matches for the words of the other-language sentences nearest to the query."""
-        others = [row for row in semantic_order if self._langs[row] != query_lang]
+        """BM25 of the best matches for the words of the other-language sentence nearest to the query."""
+        others = [row for row in semantic_order if self.store.langs[row] != query_lang]
         vector = self.semantic.corrected(self.query_vector(query), query_lang)
-        words = borrowed_words(self.sentences, self.paragraphs, vector, others)
+        words = borrowed_words(self.sentences, self.store.records, vector, others)
         if not words:
             return {}
-        hits, _ = self.keyword_index.search_words(words, window, allowed)
-        scores = {hit.row: hit.score for hit in hits}
-        self._share_with_translations(scores, allowed)
-        return scores
+        scores, _ = self.keyword_index.score_words(words, allowed)
+        self.store.share_between_translations(scores, allowed=allowed)
+        return {row: float(scores[row]) for row in top_rows(scores, WINDOW, above=0.0)}
 
-    def _share_with_translations(
-        self, scores: dict[int, float], allowed: np.ndarray, coverage: dict[int, float] | None = None
-    ) -> int:
-        """Give each hit's aligned translation the hit's score (and share of query words) where that is
-        better: a translation matches what its original matches. Returns how many rows this adds."""
-        added = 0
-        for row, score in list(scores.items()):
-            other = self.translations.get(row)
-            if other is not None and allowed[other] and scores.get(other, 0.0) < score:
-                added += other not in scores
-                scores[other] = score
-                if coverage is not None:
-                    coverage[other] = coverage[row]
-        return added
-
-    def _mark_closest_sentences(self, query: str, results: list[dict]) -> None:
+    def _mark_closest_sentences(self, query: str, results: list[ResultJSON]) -> None:
         """A hit found by meaning alone has no word to mark: mark its sentence nearest to the query."""
         query_vector = self.query_vector(query)
         for result in results:
-            nearest = self.sentences.nearest(query_vector, [self.rows[result["id"]]], 2)
+            nearest = self.sentences.nearest(query_vector, [self.store.rows[result["id"]]], 2)
             if len(nearest) > 1:  # a one-sentence paragraph is its own nearest sentence: nothing to single out
                 _, start, end = nearest[0]
                 result["snippet_html"] = highlight_sentence(result["text"], (start, end))
@@ -292,93 +274,32 @@ class SearchEngine:
 
     def _semantic_leg(self, query: str, query_lang: str, allowed: np.ndarray) -> np.ndarray:
         scores = self.semantic.scores(self.query_vector(query), query_lang)
-        if len(self._pairs):
-            first, second = self._pairs[:, 0], self._pairs[:, 1]
-            shared = np.maximum(scores[first], scores[second])
-            scores[first], scores[second] = shared, shared
+        self.store.share_between_translations(scores, allowed=allowed)
         scores[~allowed] = -np.inf
         return scores
 
-    def _fuse(
-        self,
-        leg: KeywordScores,
-        keyword_order: list[int],
-        semantic: np.ndarray,
-        semantic_order: list[int],
-        alpha: float,
-        fusion: str,
-    ) -> tuple[list[int], dict[int, float]]:
-        if fusion == "rrf":
-            fused = reciprocal_rank_fusion(keyword_order, semantic_order, alpha)
-        else:
-            candidates = set(leg.scores) | set(leg.borrowed) | set(semantic_order)
-            floor = float(semantic[semantic_order[-1]]) if semantic_order else None
-            fused = fuse_scores(
-                with_borrowed(normalise_keyword(leg.scores, leg.coverage), leg.borrowed),
-                normalise_semantic({row: float(semantic[row]) for row in candidates if semantic[row] > -np.inf}, floor),
-                alpha,
-            )
-        if leg.holders is not None:
-            # Paragraphs holding the quoted phrase or identifier itself come before any near-miss.
-            fused.sort(key=lambda f: f.row not in leg.holders)
-        return [f.row for f in fused], {f.row: f.score for f in fused}
-
-    def _allowed(self, lang: str | None, doc: str | None) -> np.ndarray:
-        allowed = np.ones(len(self.paragraphs), dtype=bool)
-        if lang:
-            allowed &= self._langs == lang
-        if doc:
-            allowed &= self._docs == doc
-        return allowed
-
     def _result(
-        self,
-        row: int,
-        score: float,
-        keyword_score: float | None,
-        keyword_rank: int | None,
-        semantic: np.ndarray,
-        forms: QueryForms | None,
-    ) -> dict:
-        record = self.paragraphs[row]
+        self, row: int, score: float, leg: KeywordScores, semantic: np.ndarray, forms: QueryForms | None
+    ) -> ResultJSON:
+        record = self.store.records[row]
         semantic_score = float(semantic[row])
-        return {
-            "id": record["id"],
-            "doc_id": record["doc_id"],
-            "doc_title": record["doc_title"],
-            "label": record["label"],
-            "ordinal": record["ordinal"],
-            "lang": record["lang"],
-            "section": record["section"],
-            "text": record["text"],
-            "snippet_html": highlight(record["text"], forms, record["lang"]) if forms else "",
-            "score": round(float(score), 6),
-            "keyword": None if keyword_score is None else {"score": round(keyword_score, 6), "rank": keyword_rank},
-            "semantic": None
-            if semantic_score == -np.inf
-            else {"score": round(semantic_score, 6), "rank": int((semantic > semantic_score).sum()) + 1},
-            "url": f"/doc/{record['doc_id']}#p{record['ordinal']}",
-            "translation": self.translation(record["id"]),
-        }
-
-    def _best_translations(self, pairs: list[dict]) -> dict[int, int]:
-        """Each aligned paragraph's best-scoring counterpart, both ways."""
-        best: dict[int, tuple[float, int]] = {}
-        for pair in pairs:
-            kk, ru = self.rows.get(pair["kk_id"]), self.rows.get(pair["ru_id"])
-            if kk is None or ru is None:
-                continue
-            for row, other in ((kk, ru), (ru, kk)):
-                if row not in best or pair["score"] > best[row][0]:
-                    best[row] = (pair["score"], other)
-        return {row: other for row, (_, other) in best.items()}
+        keyword_rank = leg.rank(row)
+        return result_json(
+            record,
+            score,
+            highlight(record.text, forms, record.lang) if forms else "",
+            None if keyword_rank is None else LegScore(float(leg.bm25[row]), keyword_rank),
+            None if semantic_score == -np.inf else LegScore(semantic_score, int((semantic > semantic_score).sum()) + 1),
+            self.store.translation(row),
+        )
 
 
 def _check(mode: str, k: int, offset: int, alpha: float | None, fusion: str) -> float:
+    """The fusion weight to use, once every parameter is checked."""
     if mode not in MODES:
         raise SearchError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
-    if fusion not in FUSIONS:
-        raise SearchError(f"unknown fusion {fusion!r}: choose one of {', '.join(FUSIONS)}")
+    if fusion not in METHODS:
+        raise SearchError(f"unknown fusion {fusion!r}: choose one of {', '.join(METHODS)}")
     if not 1 <= k <= MAX_K:
         raise SearchError(f"k must be between 1 and {MAX_K}")
     if offset < 0:

@@ -23,15 +23,32 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
 from indexer.build import build_index
-from indexer.generation import DEFAULT_INDEX
+from indexer.settings import Settings
 from indexer.threads import limit_blas_threads
 from search.engine import MODES, SearchEngine
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DEFAULT_SETS = "dev,xquad_ru,kazqad_pool,tatoeba_kk_ru,translations,align"
+
+
+class Searcher(Protocol):
+    """What the relevance figures ask of a search engine: kazsearch's own, or the benchmarks' tantivy peer."""
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = ...,
+        mode: str = ...,
+        alpha: float | None = ...,
+        fusion: str = ...,
+        snippets: bool = ...,
+    ) -> Mapping[str, Any]: ...
 
 
 def match_form(text: str) -> str:
@@ -55,14 +72,16 @@ def _mean_by_kind(per_kind: dict[str, list[dict]]) -> dict[str, dict]:
     }
 
 
-def evaluate_dev(engine: SearchEngine, queries_path: Path, k: int = 10, **search_args) -> dict:
+def evaluate_dev(engine: Searcher, queries_path: Path, k: int = 10, **search_args: Any) -> dict:
     """Per-kind and overall nDCG@10, Recall@10, MRR@10 on judged queries."""
     per_kind: dict[str, list[dict]] = defaultdict(list)
     for line in queries_path.read_text(encoding="utf-8").splitlines():
         judged = json.loads(line)
         quotes = [(match_form(r["quote"]), r["grade"]) for r in judged["relevant"]]
         results = engine.search(judged["query"], k=k, snippets=False, **search_args)["results"]
-        gains, found, first_answer = [], set(), 0.0
+        gains: list[float] = []
+        found: set[int] = set()
+        first_answer = 0.0
         for rank, result in enumerate(results, start=1):
             text = match_form(result["text"])
             hit = [(i, grade) for i, (quote, grade) in enumerate(quotes) if quote in text and i not in found]
@@ -95,10 +114,10 @@ def beir_files(folder: Path) -> tuple[Path, Path, Path]:
 def write_translation_set(engine: SearchEngine, folder: Path) -> Path:
     """A BEIR folder: the aligned Kazakh paragraphs as queries, every Russian paragraph of the index as the
     corpus, each query's aligned counterpart as its one relevant document. Rewritten only when it changes."""
-    russian = [{"_id": r["id"], "text": r["text"]} for r in engine.paragraphs if r["lang"] == "ru"]
-    kazakh = {p["kk_id"] for p in engine.alignment}
-    queries = [{"_id": r["id"], "text": r["text"]} for r in engine.paragraphs if r["id"] in kazakh]
-    qrels = ["query-id\tcorpus-id\tscore"] + [f"{p['kk_id']}\t{p['ru_id']}\t1" for p in engine.alignment]
+    russian = [{"_id": r.id, "text": r.text} for r in engine.store.records if r.lang == "ru"]
+    kazakh = {p["kk_id"] for p in engine.store.alignment}
+    queries = [{"_id": r.id, "text": r.text} for r in engine.store.records if r.id in kazakh]
+    qrels = ["query-id\tcorpus-id\tscore"] + [f"{p['kk_id']}\t{p['ru_id']}\t1" for p in engine.store.alignment]
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in (
         ("corpus.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in russian)),
@@ -118,7 +137,7 @@ def index_beir(folder: Path, work_dir: Path) -> Path:
     return index_dir
 
 
-def evaluate_beir(folder: Path, engine: SearchEngine, **search_args) -> dict:
+def evaluate_beir(folder: Path, engine: SearchEngine, **search_args: Any) -> dict:
     """nDCG@10, Recall@100 and P@1 of a BEIR set already indexed into ``engine``."""
     _, queries_path, qrels_path = beir_files(folder)
     qrels: dict[str, dict[str, int]] = defaultdict(dict)
@@ -146,7 +165,7 @@ def evaluate_alignment(engine: SearchEngine, gold_path: Path) -> dict:
     Each gold quote is mapped to the paragraph that contains it. Precision counts the predicted pairs that
     touch a gold paragraph (on either side): the rest of the alignment is not judged.
     """
-    texts = [(record["id"], match_form(record["text"])) for record in engine.paragraphs]
+    texts = [(record.id, match_form(record.text)) for record in engine.store.records]
 
     def holder(quote: str) -> str | None:
         quote = match_form(quote)
@@ -156,7 +175,7 @@ def evaluate_alignment(engine: SearchEngine, gold_path: Path) -> dict:
     for line in gold_path.read_text(encoding="utf-8").splitlines():
         pair = json.loads(line)
         gold.add((holder(pair["kk"]), holder(pair["ru"])))
-    predicted = {(p["kk_id"], p["ru_id"]) for p in engine.alignment}
+    predicted = {(p["kk_id"], p["ru_id"]) for p in engine.store.alignment}
     kk_gold, ru_gold = {kk for kk, _ in gold}, {ru for _, ru in gold}
     judged = {pair for pair in predicted if pair[0] in kk_gold or pair[1] in ru_gold}
     return {
@@ -183,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     limit_blas_threads()
     parser = argparse.ArgumentParser(prog="python -m search.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--index", type=Path, default=DEFAULT_INDEX, help=f"index of the corpus (default: {DEFAULT_INDEX})"
+        "--index", type=Path, default=Settings.from_env().index, help="index of the corpus (default: var/index)"
     )
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder (default: ../shared)")
     parser.add_argument("--queries", type=Path, help="judged queries (default: <shared>/eval/dev_queries.jsonl)")
@@ -204,11 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     engine = SearchEngine(args.index) if {"dev", "align", "translations"} & set(wanted) else None
     for name in wanted:
         if name == "dev":
+            assert engine is not None
             queries = args.queries or args.shared / "eval" / "dev_queries.jsonl"
             figures["dev"] = {m: evaluate_dev(engine, queries, mode=m, **search_args) for m in modes}
             print(f"judged queries ({queries.name}):")
             _print_dev(figures["dev"], modes)
         elif name == "align":
+            assert engine is not None
             gold = args.align or args.shared / "eval" / "dev_align_004.jsonl"
             figures["align"] = row = evaluate_alignment(engine, gold)
             print(
@@ -217,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             if name == "translations":
+                assert engine is not None
                 folder = write_translation_set(engine, args.work / "sets" / name)
             else:
                 folder = Path(name) if "/" in name else args.shared / "data" / name

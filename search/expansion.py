@@ -17,8 +17,10 @@ from indexer.term_matrix import TermMatrix
 MAX_EXPANSIONS = 50
 MAX_EXPANDED_TERMS = 200
 FIELD = "exact"
-# The letters a one-edit spelling may bring in: Russian and Kazakh Cyrillic (normalised: ё is е), Latin, digits.
-_ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі" + "abcdefghijklmnopqrstuvwxyz0123456789"
+# The letters a one-edit spelling may bring in, by the word's script: Russian and Kazakh Cyrillic (normalised:
+# ё is е), or Latin; digits in both.
+_CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі0123456789"
+_LATIN = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 @dataclass(frozen=True)
@@ -50,15 +52,16 @@ def one_edit_away(word: str) -> set[str]:
     """``word`` and every spelling one deletion, insertion, substitution or transposition away from it,
     its first letter kept."""
     head, tail = word[:1], word[1:]
+    alphabet = _CYRILLIC if any(c in _CYRILLIC[:-10] for c in word) else _LATIN
     splits = [(tail[:i], tail[i:]) for i in range(len(tail) + 1)]
     spellings = {word}
     for left, right in splits:
         if right:
             spellings.add(head + left + right[1:])
-            spellings.update(head + left + c + right[1:] for c in _ALPHABET)
+            spellings.update(head + left + c + right[1:] for c in alphabet)
         if len(right) > 1:
             spellings.add(head + left + right[1] + right[0] + right[2:])
-        spellings.update(head + left + c + right for c in _ALPHABET)
+        spellings.update(head + left + c + right for c in alphabet)
     return spellings
 
 

@@ -16,7 +16,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from search.keyword_leg import KeywordScores
+
 RRF_K = 60
+METHODS = ("weighted", "rrf")
+# Chosen on the dev queries (python -m search.evaluate --alpha A): see README, "Relevance".
+DEFAULT_ALPHA = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class FusionOptions:
+    method: str = "weighted"  # or "rrf"
+    alpha: float = DEFAULT_ALPHA  # weight of meaning: 0 keyword only, 1 semantic only
 
 
 @dataclass(frozen=True)
@@ -35,18 +48,23 @@ def fuse_scores(keyword: dict[int, float], semantic: dict[int, float], alpha: fl
     return sorted(fused, key=lambda f: (-f.score, f.row))
 
 
-def reciprocal_rank_fusion(keyword: list[int], semantic: list[int], alpha: float, k: int = RRF_K) -> list[Fused]:
-    """RRF of two rankings (rows best first), each weighted like ``fuse_scores``."""
+def reciprocal_rank_fusion(
+    keyword: dict[int, int], semantic: dict[int, int], alpha: float, k: int = RRF_K
+) -> list[Fused]:
+    """RRF of two legs' ranks (row → rank, 1 the best), each weighted like ``fuse_scores``."""
     scores: dict[int, float] = {}
-    for weight, ranking in ((1 - alpha, keyword), (alpha, semantic)):
-        for rank, row in enumerate(ranking, start=1):
+    for weight, ranks in ((1 - alpha, keyword), (alpha, semantic)):
+        for row, rank in ranks.items():
             scores[row] = scores.get(row, 0.0) + weight / (k + rank)
     return sorted((Fused(row, score) for row, score in scores.items()), key=lambda f: (-f.score, f.row))
 
 
-def normalise_keyword(scores: dict[int, float], coverage: dict[int, float]) -> dict[int, float]:
-    """BM25 as a share of the best hit's, scaled by the share of query words matched."""
-    best = max(scores.values(), default=0.0)
+def normalise_keyword(
+    scores: dict[int, float], coverage: dict[int, float], best: float | None = None
+) -> dict[int, float]:
+    """BM25 as a share of the best hit's (``best``, default the best of ``scores``), scaled by the share of
+    query words matched."""
+    best = max(scores.values(), default=0.0) if best is None else best
     if best <= 0:
         return {}
     return {row: score / best * coverage.get(row, 1.0) for row, score in scores.items()}
@@ -78,3 +96,40 @@ def with_borrowed(keyword: dict[int, float], borrowed: dict[int, float]) -> dict
     for row, score in borrowed.items():
         merged[row] = max(merged.get(row, 0.0), share * score / best)
     return merged
+
+
+def fuse(
+    keyword: KeywordScores,
+    keyword_rows: list[int],
+    semantic: np.ndarray,
+    semantic_order: list[int],
+    options: FusionOptions,
+) -> list[Fused]:
+    """One ranking from both legs' candidates: the keyword leg's best ``keyword_rows``, the semantic leg's
+    ``semantic_order`` (``semantic``: every row's score) and the borrowed words' hits, each candidate scored in
+    both legs. Paragraphs that hold every quoted phrase and identifier of the query come before any near-miss.
+    """
+    candidates = set(keyword_rows) | set(keyword.borrowed) | set(semantic_order)
+    if options.method == "rrf":
+        # Ranks among all matches, not among the candidates: the same on every page.
+        keyword_ranks = {row: rank for row in candidates if (rank := keyword.rank(row)) is not None}
+        semantic_ranks = {row: rank for rank, row in enumerate(semantic_order, start=1)}
+        fused = reciprocal_rank_fusion(keyword_ranks, semantic_ranks, options.alpha)
+    else:
+        bm25, share = keyword.bm25, keyword.share
+        matches = [row for row in candidates if bm25[row] > 0]
+        own = normalise_keyword(
+            {row: float(bm25[row]) for row in matches}, {row: float(share[row]) for row in matches}, keyword.best
+        )
+        fused = fuse_scores(
+            with_borrowed(own, keyword.borrowed),
+            normalise_semantic(
+                {row: float(semantic[row]) for row in candidates if semantic[row] > -np.inf},
+                float(semantic[semantic_order[-1]]) if semantic_order else None,
+            ),
+            options.alpha,
+        )
+    if keyword.holders is not None:
+        holders = keyword.holders
+        fused.sort(key=lambda f: f.row not in holders)
+    return fused

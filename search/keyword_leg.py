@@ -17,6 +17,7 @@ import numpy as np
 from whoosh import query as q
 
 from indexer.keyword_index import KeywordIndex
+from indexer.ranking import top_rows
 from indexer.term_matrix import Alternative, TermMatrix
 from search.expansion import expand_fuzzy, expand_prefix, expansion_limit
 from search.notes import Note
@@ -38,12 +39,44 @@ class ExpandedQuery:
 
 @dataclass
 class KeywordScores:
-    scores: dict[int, float] = field(default_factory=dict)  # BM25 of the best matches (and their translations)
-    coverage: dict[int, float] = field(default_factory=dict)  # each one's share of the query's words
-    total: int = 0  # paragraphs that match in all
+    """The keyword leg's answer: every row's BM25 and share of the query's words (0: no match)."""
+
+    bm25: np.ndarray
+    share: np.ndarray
     holders: set[int] | None = None  # paragraphs holding every quoted phrase and identifier, if the query has any
     borrowed: dict[int, float] = field(default_factory=dict)  # BM25 for the borrowed words, if any
     partial: bool = False  # the time budget ran out: the hits are those found by then
+
+    @classmethod
+    def nothing(cls, size: int) -> KeywordScores:
+        """The answer of a leg that did not search: no row matches."""
+        return cls(np.zeros(size, dtype=np.float32), np.zeros(size, dtype=np.float32))
+
+    @property
+    def total(self) -> int:
+        return int(np.count_nonzero(self.bm25))
+
+    @property
+    def best(self) -> float:
+        return float(self.bm25.max(initial=0.0))
+
+    def top(self, window: int, by_share: bool = False) -> list[int]:
+        """The best ``window`` matches, by BM25 or by BM25 × share of words (what fusion ranks them by), and
+        every holder of the query's phrases and identifiers (they rank first whatever their score)."""
+        best = top_rows(self.bm25 * self.share if by_share else self.bm25, window, above=0.0)
+        chosen = set(best)
+        return best + sorted(row for row in self.holders or () if self.bm25[row] > 0 and row not in chosen)
+
+    def order(self, rows: list[int]) -> list[int]:
+        """``rows`` best first, the holders of every phrase and identifier ahead of the rest."""
+        holders = self.holders or set()
+        return sorted(rows, key=lambda row: (row not in holders, -self.bm25[row], row))
+
+    def rank(self, row: int) -> int | None:
+        """Where ``row`` stands among all matches (1: the best), or None if it does not match."""
+        if self.bm25[row] <= 0:
+            return None
+        return int(np.count_nonzero(self.bm25 > self.bm25[row])) + 1
 
 
 def expand_query(parsed: ParsedQuery, terms: TermMatrix) -> ExpandedQuery:
@@ -55,9 +88,7 @@ def expand_query(parsed: ParsedQuery, terms: TermMatrix) -> ExpandedQuery:
     for expansion in found:
         expansions[expansion.pattern] = expansion.terms
         if expansion.capped:
-            notes.append(
-                Note("expansion_capped", pattern=expansion.pattern, matched=expansion.matched, searched=limit)
-            )
+            notes.append(Note("expansion_capped", pattern=expansion.pattern, matched=expansion.matched, searched=limit))
     return ExpandedQuery(parsed, expansions, query_words(parsed, expansions), notes)
 
 
@@ -72,12 +103,12 @@ def excluded_rows(parsed: ParsedQuery, terms: TermMatrix) -> np.ndarray:
 def search_keywords(
     index: KeywordIndex,
     query: ExpandedQuery,
-    window: int,
     allowed: np.ndarray,
     whoosh_filter: q.Query | None,
     seconds: float = KEYWORD_SECONDS,
 ) -> KeywordScores:
-    """BM25 scores of the best ``window`` allowed matches, each one's share of query words, the match count."""
+    """Every allowed row's BM25 for the query's words and its share of them; a quoted phrase, where any
+    paragraph holds it, limits the matches to its holders."""
     parsed, words = query.parsed, query.words
     searched, holders, partial = allowed, None, False
     if parsed.phrases:
@@ -87,10 +118,9 @@ def search_keywords(
         holders = required
     if parsed.identifiers and not partial:
         holders, partial = index.rows(phrases_query(parsed, identifiers=True), whoosh_filter, seconds)
-    hits, total = index.search_words(words, window, searched)
-    scores = {hit.row: hit.score for hit in hits}
-    coverage = {hit.row: hit.matched / len(words) if words else 1.0 for hit in hits}
-    return KeywordScores(scores, coverage, total, holders, partial=partial)
+    bm25, matched = index.score_words(words, searched)
+    share = (matched / max(1, len(words))).astype(np.float32)
+    return KeywordScores(bm25, share, holders, partial=partial)
 
 
 def _mask(rows: set[int], size: int) -> np.ndarray:

@@ -13,7 +13,6 @@ TEXTS = {
     "prefix_short": "{patterns}: a prefix needs at least {letters} letters; searched as a word",
     "expansion_capped": "{pattern} matched {matched:,} words; the {searched} most frequent were searched",
     "words_cut": "the query has {words} words; the first {searched} were searched",
-    "meaning_cut": "the meaning search read the first {words} words of the query",
     "keyword_time": "the word search ran out of time after {ms} ms; its results are those found by then",
 }
 
@@ -26,3 +25,6 @@ class Note(str):
         note = super().__new__(cls, TEXTS[key].format(**values))
         note.key, note.values = key, values
         return note
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        return (self.key,), self.values  # so that copies and pickles are made the way the note was

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from indexer.records import ParagraphRecord
+
 
 @dataclass
 class ParallelRow:
-    kk: list[dict] = field(default_factory=list)
-    ru: list[dict] = field(default_factory=list)
+    kk: list[ParagraphRecord] = field(default_factory=list)
+    ru: list[ParagraphRecord] = field(default_factory=list)
     score: float | None = None  # None: an unaligned paragraph
 
     @property
@@ -22,10 +24,10 @@ class ParallelRow:
         return self.score is not None
 
 
-def parallel_rows(paragraphs: list[dict], pairs: list[dict]) -> list[ParallelRow]:
+def parallel_rows(paragraphs: list[ParagraphRecord], pairs: list[dict]) -> list[ParallelRow]:
     """Rows of the Kazakh and Russian paragraphs of one document (``paragraphs`` in document order)."""
-    kk = [p for p in paragraphs if p["lang"] == "kk"]
-    ru = [p for p in paragraphs if p["lang"] == "ru"]
+    kk = [p for p in paragraphs if p.lang == "kk"]
+    ru = [p for p in paragraphs if p.lang == "ru"]
     ru_of: dict[str, set[str]] = defaultdict(set)
     kk_of: dict[str, set[str]] = defaultdict(set)
     scores: dict[str, float] = {}
@@ -36,20 +38,20 @@ def parallel_rows(paragraphs: list[dict], pairs: list[dict]) -> list[ParallelRow
     rows: list[ParallelRow] = []
     i = j = 0
     while i < len(kk) or j < len(ru):
-        if i < len(kk) and kk[i]["id"] not in ru_of:
+        if i < len(kk) and kk[i].id not in ru_of:
             rows.append(ParallelRow(kk=[kk[i]]))
             i += 1
-        elif j < len(ru) and ru[j]["id"] not in kk_of or i == len(kk):
+        elif j < len(ru) and ru[j].id not in kk_of or i == len(kk):
             rows.append(ParallelRow(ru=[ru[j]]))
             j += 1
         else:
-            group_ru = ru_of[kk[i]["id"]]
+            group_ru = ru_of[kk[i].id]
             group_kk = {k for r in group_ru for k in kk_of[r]}
-            row = ParallelRow(score=scores[kk[i]["id"]])
-            while i < len(kk) and kk[i]["id"] in group_kk:
+            row = ParallelRow(score=scores[kk[i].id])
+            while i < len(kk) and kk[i].id in group_kk:
                 row.kk.append(kk[i])
                 i += 1
-            while j < len(ru) and ru[j]["id"] in group_ru:
+            while j < len(ru) and ru[j].id in group_ru:
                 row.ru.append(ru[j])
                 j += 1
             rows.append(row)

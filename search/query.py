@@ -28,6 +28,8 @@ MAX_QUERY_CHARS = 500
 MIN_PREFIX = 3  # letters before a *: "с*" would be every word with an s
 MAX_QUERY_WORDS = 32  # words, phrase words, prefixes and fuzzy words searched; the rest are dropped
 
+_EXCLUDED = re.compile(r"(?<!\S)-\w+")
+_OPERATORS = re.compile(r'["*~]')
 _SYNTAX = re.compile(r'"([^"]+)"|(?<!\S)-(\w+)|(\w+)\*|(\w+)~|[^"\s]+|"')
 
 
@@ -118,10 +120,10 @@ def _cut_to_max_words(parsed: ParsedQuery) -> None:
     parsed.notes.append(Note("words_cut", words=typed, searched=MAX_QUERY_WORDS - budget))
 
 
-def leading_words(text: str, count: int) -> str:
-    """``text`` up to the end of its ``count``-th word (words: runs of non-space), stripped."""
-    words = text.split(maxsplit=count)
-    return " ".join(words[:count])
+def meaning_text(text: str) -> str:
+    """What the semantic leg embeds: the query as typed (its first MAX_QUERY_CHARS characters), less its excluded
+    words and operator signs, which mean nothing to the encoder and cost it tokens."""
+    return " ".join(_OPERATORS.sub(" ", _EXCLUDED.sub(" ", text[:MAX_QUERY_CHARS])).split())
 
 
 def word_alternatives(word: str, kazakh: bool) -> list[Alternative]:

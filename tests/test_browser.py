@@ -19,6 +19,7 @@ from tests.conftest import PYTHON, ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+pytestmark = pytest.mark.slow  # a server process and a browser
 
 
 def _free_port() -> int:

@@ -23,6 +23,7 @@ def test_default_encoder_embeds_queries_and_passages_differently():
     assert encoder.encode_queries([]).shape == (0, 384)
 
 
+@pytest.mark.slow
 def test_concurrent_calls_share_the_encoder_thread_and_get_their_own_vectors():
     from concurrent.futures import ThreadPoolExecutor
 
@@ -52,6 +53,7 @@ def test_concurrent_calls_share_the_encoder_thread_and_get_their_own_vectors():
     assert [r.tolist() for r in results] == [[[n, float(n % 2 == 0)]] for n in range(1, 13)]
 
 
+@pytest.mark.slow
 def test_sentence_transformers_engine_loads_a_packaged_model_offline(monkeypatch):
     pytest.importorskip("sentence_transformers")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -45,9 +45,11 @@ def test_beir_records_become_paragraphs_with_their_ids(tmp_path):
     [
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"  \n\n \n", "empty"),
-        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "unsupported: an image"),
+        ("data.txt", b"\x01\x02\x00\x03 binary", "binary"),
         ("broken.txt", b"\xff\xfe\x41", "undecodable"),
-        ("report.pdf", b"%PDF-1.4", "unsupported"),
+        ("report.pdf", b"%PDF-1.4", "corrupt PDF"),
+        ("notes.md", "# Заметки\n\nТекст.\n".encode(), "unsupported file type"),
         ("bad.jsonl", b'{"_id": "1", "text": "ok"}\n{not json}\n', "line 2"),
     ],
 )
@@ -57,3 +59,40 @@ def test_bad_files_give_a_clear_message(tmp_path, name, data, message):
     with pytest.raises(DocumentError, match=message) as error:
         load_document(path, {})
     assert name in str(error.value)
+
+
+def test_a_file_describes_itself_and_the_catalogue_overrides_it(tmp_path):
+    path = tmp_path / "page.htm"
+    path.write_text(
+        "<html><head><title>Приказ № 5</title><meta name='author' content='Минюст'><meta name='date' "
+        "content='2022-03-01'><link rel='canonical' href='https://example.org/5'></head><body><p>Текст приказа.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    document = load_document(path, {})
+    assert document.title == "Приказ № 5"
+    assert document.meta == {
+        "author": "Минюст",
+        "date": "2022-03-01",
+        "year": 2022,
+        "source_url": "https://example.org/5",
+    }
+    entry = {"file": "page.htm", "doc_id": "order-5", "title": "Приказ Минюста № 5", "year": 2021, "number": "5"}
+    document = load_document(path, {"page.htm": entry})
+    assert (document.doc_id, document.title) == ("order-5", "Приказ Минюста № 5")
+    assert document.meta == {
+        "author": "Минюст",
+        "date": "2022-03-01",
+        "year": 2021,
+        "source_url": "https://example.org/5",
+        "number": "5",
+    }
+
+
+def test_a_file_name_in_the_title_property_is_not_a_title(tmp_path):
+    path = tmp_path / "report.html"
+    path.write_text(
+        "<html><head><title>scan0042.pdf</title></head><body><h1>Доклад</h1><p>Текст.</p></body></html>",
+        encoding="utf-8",
+    )
+    assert load_document(path, {}).title == "Доклад"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import is_known_russian_word
-from indexer.formats import Extracted, FormatError, detect_format, read_blocks
+from indexer.formats import Extracted, FormatError, detect_format, read_blocks, read_blocks_from_bytes
 from indexer.formats.blocks_to_paragraphs import paragraph_pairs, paragraphs_from_blocks
 from indexer.formats.ocr import tesseract_available
 from indexer.paragraphs import Paragraph
@@ -77,6 +77,7 @@ def test_text_layer_pdf_reads_in_order_and_keeps_the_signature_block_whole():
     assert not any(paragraph.text in ("ПРИКАЗ", "I. Общие положения") for paragraph in paragraphs)  # headings
 
 
+@pytest.mark.slow
 def test_kazakh_guide_keeps_its_contents_out_of_the_text():
     extracted = _read("kk_guide_enbek_authors.pdf")
     paragraphs = paragraphs_from_blocks(extracted.blocks)
@@ -364,3 +365,22 @@ def test_corrupt_docx_xml_is_refused(tmp_path: Path):
     path.write_bytes(buffer.getvalue())
     with pytest.raises(FormatError, match=r"^damaged\.docx: corrupt DOCX"):
         read_blocks(path)
+
+
+def test_a_reader_that_fails_in_an_undocumented_way_refuses_only_that_file():
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1))
+    written = io.BytesIO()
+    document.save(written)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "word/document.xml":  # a merged cell that spans "two" columns: int() fails
+                part = part.replace(b'w:gridSpan w:val="2"', b'w:gridSpan w:val="two"')
+            target.writestr(info, part)
+    with pytest.raises(FormatError, match=r"^odd\.docx: unreadable DOCX: ValueError: .*'two'"):
+        read_blocks_from_bytes(damaged.getvalue(), "odd.docx")

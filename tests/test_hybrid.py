@@ -21,7 +21,7 @@ def test_fusion_weights_reproduce_each_leg_and_break_ties_by_row():
     assert [f.row for f in fuse_scores(keyword, semantic, 0.0)][:3] == [1, 2, 3]
     assert [f.row for f in fuse_scores(keyword, semantic, 1.0)][:3] == [4, 3, 1]
     assert [f.row for f in fuse_scores({7: 1.0, 5: 1.0}, {}, 0.5)] == [5, 7]
-    assert [f.row for f in reciprocal_rank_fusion([1, 2], [2, 3], 0.5)][0] == 2
+    assert [f.row for f in reciprocal_rank_fusion({1: 1, 2: 2}, {2: 1, 3: 2}, 0.5)][0] == 2
 
 
 def test_normalisation_puts_both_legs_on_one_scale():
@@ -45,8 +45,14 @@ def test_alpha_zero_and_one_reproduce_the_legs(engine):
     assert ids(engine.search(query, k=10, alpha=1.0)) == ids(semantic)
     hybrid = engine.search(query, k=10)
     assert hybrid["mode"] == "hybrid" and ids(hybrid) not in (ids(keyword), ids(semantic))
-    for result in hybrid["results"]:
-        assert result["semantic"]["rank"] >= 1 and (result["keyword"] is None or result["keyword"]["rank"] >= 1)
+    scores = [r["score"] for r in hybrid["results"]]
+    assert scores == sorted(scores, reverse=True)
+    # Each result carries each leg's own score and rank, as that leg alone ranks it: the fusion explained.
+    for leg, alone in (("keyword", keyword), ("semantic", semantic)):
+        own = {r["id"]: r[leg] for r in alone["results"]}
+        shown = {r["id"]: r[leg] for r in hybrid["results"] if r["id"] in own}
+        assert shown and shown == {id_: own[id_] for id_ in shown}, leg
+    assert all(r["semantic"] is not None for r in hybrid["results"])  # meaning scores every paragraph
 
 
 def test_pages_beyond_the_window_are_consistent(engine):
@@ -82,16 +88,16 @@ def test_kazakh_question_borrows_the_words_of_its_nearest_russian_sentences(engi
 
 
 def test_generation_keeps_each_sentence_and_its_vector(engine):
-    row = engine.rows["ccpr-answers:206"]
+    row = engine.store.rows["ccpr-answers:206"]
     found = engine.sentences.of_rows([row])
-    text = engine.paragraph("ccpr-answers:206")["text"]
+    text = engine.paragraph("ccpr-answers:206").text
     starts = [int(s) for _, s, _ in engine.sentences.spans[found]]
     assert len(found) == 5 and text[starts[2] :].startswith("Предусмотрена выплата")
     _, start, end = engine.sentences.spans[found[2]]
     fresh = engine.encoder.encode_passages([text[start:end]])[0]
     assert float(np.asarray(engine.sentences.vectors[found[2]], dtype=np.float32) @ fresh) > 0.999
     # a one-sentence paragraph's sentence is the paragraph itself, with its vector
-    single = next(r for r in range(len(engine.paragraphs)) if len(engine.sentences.of_rows([r])) == 1)
+    single = next(r for r in range(len(engine.store)) if len(engine.sentences.of_rows([r])) == 1)
     [index] = engine.sentences.of_rows([single])
     assert np.allclose(engine.sentences.vectors[index], engine.vectors.vectors[single], atol=1e-3)
 
@@ -106,7 +112,7 @@ def test_alignment_pairs_the_bilingual_letter(engine):
     assert figures["precision"] >= 0.9 and figures["recall"] >= 0.9
     kazakh = engine.search("пробация қызметінің негізгі міндеттері", k=1, lang="kk")["results"][0]
     assert kazakh["translation"]["lang"] == "ru"
-    assert engine.translation(kazakh["translation"]["id"])["id"] == kazakh["id"]
+    assert engine.translation(kazakh["translation"]["id"]).id == kazakh["id"]
 
 
 def test_alignment_dump(corpus_index):

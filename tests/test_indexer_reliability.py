@@ -128,6 +128,7 @@ def test_a_sentence_without_boundaries_is_cut_at_white_space_or_hard(name, text)
     assert len(split_sentences(text)) == 1
 
 
+@pytest.mark.slow
 def test_a_five_megabyte_file_without_line_breaks_indexes_in_bounded_time_and_memory_with_progress(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -274,6 +275,7 @@ def test_a_catalogue_is_parsed_once_per_build(tmp_path, monkeypatch):
 # 6. One publisher at a time; readers hold their generation
 
 
+@pytest.mark.slow
 def test_a_second_indexer_is_refused_or_waits_while_one_publishes(tmp_path):
     folder = corpus(tmp_path / "corpus", report=REPORT)
     index = tmp_path / "index"
@@ -348,6 +350,7 @@ def test_a_held_generation_survives_later_publishes_and_unheld_old_ones_are_prun
         old.hold()
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_any_point_leaves_the_published_index_whole(tmp_path):
     folder = corpus(tmp_path / "corpus", report=REPORT)
     index = tmp_path / "index"
@@ -414,6 +417,7 @@ def test_a_corrupt_embedding_cache_is_moved_aside_and_rebuilt(tmp_path):
         assert db.execute("SELECT count(*) FROM vectors").fetchone()[0] == 4
 
 
+@pytest.mark.slow
 def test_a_pointer_to_a_missing_generation_is_one_clear_error_and_a_new_build_works(tmp_path):
     folder = corpus(tmp_path / "corpus", report=REPORT)
     index = tmp_path / "index"

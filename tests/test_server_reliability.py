@@ -128,6 +128,7 @@ def raw_request(server: Server, data: bytes) -> tuple[str, dict[str, str], bytes
     return status, dict(line.split(": ", 1) for line in lines), body
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "request_bytes, status, json",
     [
@@ -149,6 +150,7 @@ def test_errors_raised_below_flask_get_the_app_s_body_and_headers(served, reques
         assert headers["Content-Type"].startswith("text/html") and b"<html" in body.lower()
 
 
+@pytest.mark.slow
 def test_short_soak_with_a_republish_has_no_server_errors(tmp_path):
     index = small_index(tmp_path)
     figures = run_soak(
@@ -158,6 +160,7 @@ def test_short_soak_with_a_republish_has_no_server_errors(tmp_path):
     assert len(figures["republished_s"]) == 1
 
 
+@pytest.mark.slow
 def test_server_keeps_answering_when_its_generation_is_removed_or_the_pointer_breaks(tmp_path):
     index = small_index(tmp_path)
     server = Server(index)

@@ -9,25 +9,36 @@ from pathlib import Path
 
 from flask import Flask
 
-from indexer.generation import DEFAULT_INDEX
+from indexer.settings import Settings
 from indexer.threads import limit_blas_threads
 from search.engine import SearchEngine
 from web import api, errors, i18n, live_engine, pages, security
 from web.live_engine import LiveEngine
 
 
-def create_app(index_dir: Path | str | None = None, reload_seconds: float = 2.0, threads: int = 8) -> Flask:
-    """The kazsearch app over the index published in ``index_dir`` (default: var/index or KAZSEARCH_INDEX).
+def create_app(
+    index_dir: Path | str | None = None,
+    reload_seconds: float = 2.0,
+    threads: int = 8,
+    settings: Settings | None = None,
+) -> Flask:
+    """The kazsearch app over the index published in ``index_dir`` (default: the settings' index; ``settings``
+    default to the environment's, read now).
 
     A newly published generation is picked up by the next request after ``reload_seconds``; ``threads``: how
     many requests the server runs at once (each gets a keyword searcher of its own).
     """
     limit_blas_threads()
     app = Flask(__name__)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False  # keep the field order of the API contract
-    index = Path(index_dir or DEFAULT_INDEX)
-    live_engine.init_app(app, LiveEngine(index, reload_seconds, lambda path: SearchEngine(path, searchers=threads)))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider has both
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the field order of the API contract
+    settings = settings or Settings.from_env()
+    index = Path(index_dir or settings.index)
+
+    def open_engine(path: Path) -> SearchEngine:
+        return SearchEngine(path, searchers=threads, models_dir=settings.models_dir)
+
+    live_engine.init_app(app, LiveEngine(index, reload_seconds, open_engine))
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

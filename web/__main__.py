@@ -11,17 +11,23 @@ import logging
 import sys
 from pathlib import Path
 
-from indexer.generation import DEFAULT_INDEX, IndexNotFound, published_generation
+from indexer.generation import IndexNotFound, published_generation
+from indexer.settings import Settings, SettingsError
 from web import create_app
 from web.live_engine import IndexUnavailable
 from web.server import serve
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m web", description="Serve the kazsearch web front end.")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"index folder (default: {DEFAULT_INDEX})")
+    parser.add_argument("--index", type=Path, default=settings.index, help=f"index folder (default: {settings.index})")
     parser.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -30,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     except IndexNotFound as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    app = create_app(args.index, threads=args.threads)
+    app = create_app(args.index, threads=args.threads, settings=settings)
     live = app.extensions["kazsearch"]
     try:
         engine = live.acquire()  # load the index and the model before the first request

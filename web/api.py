@@ -3,7 +3,7 @@ documents and OpenSearch suggestions. Errors are JSON too (``web/errors.py``): `
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from search.suggest import MAX_PREFIX_CHARS
 from web.live_engine import current_engine as engine
@@ -20,31 +20,19 @@ def search():
 
 
 @bp.get("/paragraph/<path:paragraph_id>")
-def paragraph(paragraph_id: str):
-    current = engine()
-    record = current.paragraph(paragraph_id)
-    if record is None:
+def paragraph(paragraph_id: str) -> Response:
+    found = engine().paragraph_json(paragraph_id)
+    if found is None:
         abort(404, f"no paragraph {paragraph_id!r}")
-    before, after = current.neighbours(paragraph_id)
-    return jsonify(
-        record
-        | {
-            "url": f"/doc/{record['doc_id']}#p{record['ordinal']}",
-            "previous": before and before["id"],
-            "next": after and after["id"],
-            "translation": current.translation(paragraph_id),
-        }
-    )
+    return jsonify(found)
 
 
 @bp.get("/similar/<path:paragraph_id>")
-def similar(paragraph_id: str):
-    current = engine()
-    k = k_param(request.args)
-    try:
-        return jsonify(current.similar(paragraph_id, k))
-    except KeyError:
+def similar(paragraph_id: str) -> Response:
+    results = engine().similar(paragraph_id, k_param(request.args))
+    if results is None:
         abort(404, f"no paragraph {paragraph_id!r}")
+    return jsonify({"id": paragraph_id, "results": results})
 
 
 @bp.get("/documents")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import Flask, g, request
 from flask.wrappers import Response
 
+from search.notes import Note
+
 LANGUAGES = ("ru", "kk", "en")
 DEFAULT = "ru"
 COOKIE = "ui"
@@ -49,7 +51,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_results": {"ru": "Ничего не найдено.", "kk": "Ештеңе табылмады.", "en": "Nothing found."},
     "previous": {"ru": "← Назад", "kk": "← Артқа", "en": "← Previous"},
     "next": {"ru": "Дальше →", "kk": "Әрі қарай →", "en": "Next →"},
-    "para": {"ru": "п.", "kk": "т.", "en": "para."},
     "copy": {"ru": "Копировать ссылку", "kk": "Сілтемені көшіру", "en": "Copy citation"},
     "copied": {"ru": "Скопировано", "kk": "Көшірілді", "en": "Copied"},
     "translation": {"ru": "Перевод", "kk": "Аударма", "en": "Translation"},
@@ -96,10 +97,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "в запросе слов: {words}; искали первые {searched}",
         "kk": "сұрауда {words} сөз бар; алғашқы {searched} сөз ізделді",
     },
-    "note_meaning_cut": {
-        "ru": "поиск по смыслу учёл первые {words} слов запроса",
-        "kk": "мағынасы бойынша іздеу сұраудың алғашқы {words} сөзін ескерді",
-    },
     "note_keyword_time": {
         "ru": "поиск по словам не уложился в {ms} мс: показано найденное к этому моменту",
         "kk": "сөздер бойынша іздеу {ms} мс ішінде аяқталмады: осы сәтке дейін табылғаны көрсетілген",
@@ -121,9 +118,9 @@ def translate(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def translate_note(note: str) -> str:
+def translate_note(note: Note) -> str:
     """A search note (``search/notes.py``) in the interface's language; English is its own text."""
-    text = STRINGS.get(f"note_{getattr(note, 'key', '')}", {}).get(g.get("ui", DEFAULT))
+    text = STRINGS.get(f"note_{note.key}", {}).get(g.get("ui", DEFAULT))
     return text.format(**note.values) if text else str(note)
 
 

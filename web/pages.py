@@ -7,7 +7,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from search.engine import DEFAULT_ALPHA, MODES, SearchEngine
+from indexer.records import ParagraphRecord
+from search.citation import Citation, paragraph_url
+from search.contract import ResultJSON
+from search.engine import MODES, SearchEngine
+from search.fusion import DEFAULT_ALPHA
 from web.live_engine import current_engine as engine
 from web.params import search_params
 
@@ -15,11 +19,16 @@ bp = Blueprint("pages", __name__)
 PAGE_SIZE = 10
 
 
-def citation(result: dict, section: bool = True) -> str:
-    """``Report title, para. 12 (Section)``: what a lawyer pastes."""
-    number = f"para. {result['label']}" if result.get("label") else f"¶ {result['ordinal']}"
-    section = f" ({result['section']})" if section and result.get("section") else ""
-    return f"{result['doc_title']}, {number}{section}"
+def citation(item: ParagraphRecord | ResultJSON, section: bool = True) -> str:
+    """``Report title, para. 12 (Section)`` for a record or a search result: what a lawyer pastes."""
+    if isinstance(item, ParagraphRecord):
+        return Citation.of(item).text(section)
+    return Citation(item["doc_title"], item["label"], item["ordinal"], item["section"], item["url"]).text(section)
+
+
+def paragraph_link(item: ParagraphRecord | ResultJSON) -> str:
+    """The paragraph in its document, for a record or a search result (which carries its URL)."""
+    return paragraph_url(item) if isinstance(item, ParagraphRecord) else item["url"]
 
 
 def with_args(**changes: object) -> str:
@@ -29,7 +38,7 @@ def with_args(**changes: object) -> str:
 
 @bp.app_context_processor
 def helpers() -> dict:
-    return {"citation": citation, "with_args": with_args}
+    return {"citation": citation, "paragraph_link": paragraph_link, "with_args": with_args}
 
 
 @bp.get("/")
@@ -60,7 +69,7 @@ def paragraph(paragraph_id: str):
         before=before,
         after=after,
         translation=current.translation(paragraph_id),
-        similar=current.similar(paragraph_id, 5)["results"],
+        similar=current.similar(paragraph_id, 5),
     )
 
 
@@ -69,7 +78,7 @@ def document(doc_id: str):
     current = engine()
     info = _document_info(current, doc_id)
     paragraphs = current.document_paragraphs(doc_id)
-    bilingual = {p["lang"] for p in paragraphs} >= {"kk", "ru"}
+    bilingual = {p.lang for p in paragraphs} >= {"kk", "ru"}
     return render_template("document.html", info=info, paragraphs=paragraphs, bilingual=bilingual)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from search.engine import DEFAULT_MODE, FUSIONS, MAX_K, MODES
+from search.engine import DEFAULT_MODE, MAX_K, MODES
+from search.fusion import METHODS
 from search.query import MAX_QUERY_CHARS
 
 MAX_OFFSET = 1000
@@ -24,7 +25,7 @@ def search_params(args: MultiDict, known_docs: set[str], default_k: int = 10) ->
         "offset": _integer(args, "offset", 0, 0, MAX_OFFSET),
         "mode": _choice(args, "mode", DEFAULT_MODE, MODES),
         "alpha": _fraction(args, "alpha"),
-        "fusion": _choice(args, "fusion", "weighted", FUSIONS),
+        "fusion": _choice(args, "fusion", "weighted", METHODS),
         "lang": _choice(args, "lang", None, ("ru", "kk", "en", "other")),
         "doc": _choice(args, "doc", None, tuple(sorted(known_docs))),
     }
@@ -52,7 +53,9 @@ def _number(
 
 
 def _integer(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
-    return int(_number(args, name, default, low, high, int))
+    value = _number(args, name, default, low, high, int)
+    assert value is not None  # there is a default
+    return int(value)
 
 
 def _fraction(args: MultiDict, name: str) -> float | None:

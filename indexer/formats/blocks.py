@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 # Block kinds. "signature" is a closing line (position and name); "toc" lines are never search results.
 PARAGRAPH = "paragraph"
@@ -34,6 +35,16 @@ class Block:
     lang: str | None = None  # a layout hint: the column of a bilingual table
     ocr: bool = False
     level: int | None = None  # heading depth, 1 = top, where the source says it
+
+
+class BlockHints(TypedDict, total=False):
+    """What a reader may know of a block besides its text and kind: ``Block``'s other fields."""
+
+    page: int | None
+    label: str | None
+    lang: str | None
+    ocr: bool
+    level: int | None
 
 
 @dataclass
@@ -133,7 +144,7 @@ class BlockList:
         self.blocks: list[Block] = []
         self.pairs: list[tuple[int, int]] = []
 
-    def add(self, text: str, kind: str = PARAGRAPH, **hints) -> int | None:
+    def add(self, text: str, kind: str = PARAGRAPH, **hints: Unpack[BlockHints]) -> int | None:
         """Append a block unless its text is empty; its index, for pairing."""
         text = clean_inline(text)
         if not text:

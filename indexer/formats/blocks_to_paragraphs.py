@@ -37,7 +37,7 @@ def paragraphs_from_blocks(blocks: list[Block]) -> list[Paragraph]:
         if block.kind == TOC:
             i += 1
             continue
-        if _closes_with_name(block, following):
+        if following is not None and _closes_with_name(block, following):
             paragraphs.append(_paragraph(paragraphs, [block, following], i, SIGNATURE, headings))
             after_heading.discard(block.lang)
             i += 2
@@ -56,11 +56,14 @@ def paragraphs_from_blocks(blocks: list[Block]) -> list[Paragraph]:
 
 
 def paragraph_pairs(paragraphs: list[Paragraph], block_pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Translation pairs of block indices (``Extracted.pairs``) as pairs of paragraph ordinals (Kazakh, other)."""
-    by_block = {}
+    """Translation pairs of block indices (``Extracted.pairs``) as pairs of paragraph ordinals (Kazakh, other).
+
+    A block cut into several paragraphs (``split_long_paragraphs``) is paired by its first piece.
+    """
+    by_block: dict[int, int] = {}
     for paragraph in paragraphs:
         for block in range(paragraph.lines[0], paragraph.lines[1] + 1):
-            by_block[block - 1] = paragraph.ordinal
+            by_block.setdefault(block - 1, paragraph.ordinal)
     return [(by_block[kk], by_block[other]) for kk, other in block_pairs if kk in by_block and other in by_block]
 
 
@@ -80,9 +83,9 @@ def _section(headings: dict[str | None, list[tuple[int | None, str]]], lang: str
     return " — ".join(text for _, text in stack[-_SECTION_DEPTH:]) or None
 
 
-def _closes_with_name(block: Block, following: Block | None) -> bool:
+def _closes_with_name(block: Block, following: Block) -> bool:
     """A short closing line (a position, heading-like or not) followed by a signatory's name."""
-    if following is None or block.kind not in (HEADING, PARAGRAPH) or not is_signature_name(following.text):
+    if block.kind not in (HEADING, PARAGRAPH) or not is_signature_name(following.text):
         return False
     return len(block.text) <= _CLOSING_LINE_CHARS and not block.text.endswith((".", ";", ":")) and not block.label
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import zipfile
 
 from indexer.formats.blocks import FormatError
-from indexer.formats.zip_guard import checked_zip
+from indexer.formats.zip_guard import ZIP_ERRORS, checked_zip
 
 PDF, DOCX, ODT, HTML, TEXT = "pdf", "docx", "odt", "html", "text"
 
@@ -53,7 +52,7 @@ def _zip_format(data: bytes, name: str) -> str:
     if "mimetype" in names:
         try:
             mimetype = archive.read("mimetype").strip()
-        except (zipfile.BadZipFile, OSError) as error:
+        except ZIP_ERRORS as error:
             raise FormatError(f"{name}: corrupt file: {error}") from error
         if mimetype == _ODT_MIMETYPE:
             return ODT

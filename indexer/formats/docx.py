@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-from pathlib import Path
+from collections.abc import Iterator
 
 import docx
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
+from docx.styles.style import ParagraphStyle
 from lxml import etree
 
 from indexer.formats.blocks import (
@@ -38,7 +39,7 @@ from indexer.formats.blocks import (
 )
 from indexer.formats.docx_numbering import ListNumbering, val, w
 from indexer.formats.tables import Cell, add_table
-from indexer.formats.zip_guard import checked_zip
+from indexer.formats.zip_guard import ZIP_ERRORS, checked_zip
 
 _HEADING_STYLE = re.compile(r"^(?:heading|заголовок|title|название|subtitle)\s*(\d)?$", re.IGNORECASE)
 _TOC_STYLE = re.compile(r"^(?:toc|оглавление)\s*(?:\d|heading)$|^toc heading$", re.IGNORECASE)
@@ -49,20 +50,13 @@ _MARKS = {w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
 _TEXT_TAGS = {w(tag) for tag in ("t", "tab", "br", "cr", "noBreakHyphen", "footnoteReference", "lastRenderedPageBreak")}
 
 
-def read_docx(path: Path, data: bytes) -> Extracted:
-    checked_zip(data, path.name)
+def read_docx(data: bytes, name: str) -> Extracted:
+    checked_zip(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     # python-docx meets a damaged package part with whatever error its absent element causes.
-    except (
-        PackageNotFoundError,
-        KeyError,
-        ValueError,
-        AttributeError,
-        zipfile.BadZipFile,
-        etree.XMLSyntaxError,
-    ) as error:
-        raise FormatError(f"{path.name}: corrupt DOCX: {error or type(error).__name__}") from error
+    except (PackageNotFoundError, KeyError, AttributeError, etree.XMLSyntaxError, *ZIP_ERRORS) as error:
+        raise FormatError(f"{name}: corrupt DOCX: {error or type(error).__name__}") from error
     reader = _DocxReader(document)
     reader.read(document.element.body)
     properties = document.core_properties
@@ -79,7 +73,7 @@ def read_docx(path: Path, data: bytes) -> Extracted:
     return reader.out.result(meta, pages=pages)
 
 
-def _related_xml(document, relationship: str) -> etree._Element | None:
+def _related_xml(document: DocxDocument, relationship: str) -> etree._Element | None:
     try:
         return etree.fromstring(document.part.part_related_by(relationship).blob)
     except (KeyError, etree.XMLSyntaxError):
@@ -87,7 +81,7 @@ def _related_xml(document, relationship: str) -> etree._Element | None:
 
 
 class _DocxReader:
-    def __init__(self, document) -> None:
+    def __init__(self, document: DocxDocument) -> None:
         self.document = document
         self.out = BlockList()
         numbering = _related_xml(document, RT.NUMBERING)
@@ -180,7 +174,7 @@ class _DocxReader:
             parts.append(text)
         return "".join(parts), bold_chars > 0 and plain_chars == 0
 
-    def _style(self, paragraph: etree._Element):
+    def _style(self, paragraph: etree._Element) -> ParagraphStyle | None:
         properties = paragraph.find(w("pPr"))
         style_id = val(properties.find(w("pStyle"))) if properties is not None else None
         return self.styles.get(style_id) if style_id else self.document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
@@ -189,7 +183,7 @@ class _DocxReader:
         style = self._style(paragraph)
         return (style.name or "").strip() if style is not None else ""
 
-    def _style_chain(self, paragraph: etree._Element):
+    def _style_chain(self, paragraph: etree._Element) -> Iterator[ParagraphStyle]:
         style = self._style(paragraph)
         while style is not None:
             yield style

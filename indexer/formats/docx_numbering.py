@@ -27,8 +27,8 @@ _RUSSIAN = "абвгдежзиклмнопрстуфхцчшщэюя"  # Word's 
 
 
 def _roman(number: int) -> str:
-    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"))
-    numerals += ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    numerals: tuple[tuple[int, str], ...] = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"))
+    numerals += ((90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
     text = ""
     for value, numeral in numerals:
         while number >= value:

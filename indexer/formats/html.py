@@ -16,7 +16,6 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import lxml.html
 from charset_normalizer import from_bytes
@@ -77,12 +76,12 @@ class _Line:
     level: int | None = None
 
 
-def read_html(path: Path, data: bytes) -> Extracted:
-    text = _decode(data, path.name)
+def read_html(data: bytes, name: str) -> Extracted:
+    text = _decode(data, name)
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
-        raise FormatError(f"{path.name}: unreadable HTML: {error}") from error
+        raise FormatError(f"{name}: unreadable HTML: {error}") from error
     meta = _meta(root)
     _drop_chrome(root)
     content = _main_content(root)

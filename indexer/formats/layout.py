@@ -31,6 +31,7 @@ from indexer.formats.blocks import (
     NOTE,
     PARAGRAPH,
     TOC,
+    BlockHints,
     BlockList,
     clause_label,
     legal_level,
@@ -125,11 +126,12 @@ def _notes_start(page: PageContent, body_size: float) -> int:
 def split_notes(page: PageContent, body_size: float) -> list[tuple[str | None, str]]:
     """Take the footnotes off the foot of the page: (marker, text) for each."""
     cut = _notes_start(page, body_size)
-    lines = page.items[cut:]
+    # Lines only: _notes_start cuts where every item below is a Line.
+    lines = [item for item in page.items[cut:] if isinstance(item, Line)]
     if not lines or cut == 0:
         return []
     page.items = page.items[:cut]
-    notes: list[list] = []
+    notes: list[tuple[str | None, list[Line]]] = []
     for previous, line in zip([None, *lines], lines, strict=False):
         marker = _NOTE_MARKER.match(line.text)
         # A figure at the start of a line is a new note's marker only where the last note ended (not "… от /
@@ -138,7 +140,7 @@ def split_notes(page: PageContent, body_size: float) -> list[tuple[str | None, s
             marker = None
         if marker or not notes:
             label = marker.group(1).translate(_FROM_SUPERSCRIPT) if marker else None
-            notes.append([label, [line]])
+            notes.append((label, [line]))
         else:
             notes[-1][1].append(line)
     return [(label, join_lines(group)) for label, group in notes]
@@ -289,7 +291,7 @@ class _Paragraphs:
     def _emit(self, lines: list[Line]) -> None:
         text = join_lines(lines)
         first = lines[0]
-        hints = {"page": first.page, "ocr": first.ocr}
+        hints: BlockHints = {"page": first.page, "ocr": first.ocr}
         if first.toc:
             self.out.add(text, TOC, **hints)
             return
@@ -301,7 +303,7 @@ class _Paragraphs:
             or (legal_level(text) is not None and (len(lines) == 1 or not text.endswith(".")))
         )
         if set_apart and "block" not in positions and len(lines) <= 4 and reads_as_heading(text):
-            self.out.add(text, HEADING, level=legal_level(text), **hints)
+            self.out.add(text, HEADING, page=first.page, ocr=first.ocr, level=legal_level(text))
         elif _BULLET.match(text):
             self.out.add(_BULLET.sub("", text), LIST_ITEM, **hints)
         else:

@@ -19,10 +19,12 @@ import shutil
 import subprocess
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
+from tqdm import tqdm
 
 from indexer.formats.blocks import FormatError
 from indexer.formats.page_lines import Line, Word
@@ -70,10 +72,10 @@ def render_page(document: pdfium.PdfDocument, index: int) -> Image.Image:
     return document[index].render(scale=DPI / 72, grayscale=True).to_pil()
 
 
-def ocr_pages(document: pdfium.PdfDocument, numbers: list[int], progress) -> list[list[Line]]:
+def ocr_pages(document: pdfium.PdfDocument, numbers: list[int], progress: tqdm[Any]) -> list[list[Line]]:
     """The lines of the given pages (1-based), read in parallel; ``progress`` (a tqdm bar) counts pages."""
     workers = os.cpu_count() or 1
-    futures: list[Future] = []
+    futures: list[Future[list[Line]]] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for number in numbers:
             # PDFium is not thread-safe: pages are rendered here, one at a time, and only the OCR runs in parallel,

@@ -7,9 +7,7 @@ superscript. LibreOffice records where it last broke pages (``text:soft-page-bre
 
 from __future__ import annotations
 
-import zipfile
 from datetime import datetime
-from pathlib import Path
 
 from lxml import etree
 
@@ -27,7 +25,7 @@ from indexer.formats.blocks import (
     superscript,
 )
 from indexer.formats.tables import Cell, add_table
-from indexer.formats.zip_guard import checked_zip
+from indexer.formats.zip_guard import ZIP_ERRORS, checked_zip
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -51,17 +49,17 @@ _PARAGRAPH, _HEADING, _LIST, _TABLE, _SECTION = (
 _BOLD_WEIGHTS = ("bold", "600", "700", "800", "900")
 
 
-def read_odt(path: Path, data: bytes) -> Extracted:
-    archive = checked_zip(data, path.name)
+def read_odt(data: bytes, name: str) -> Extracted:
+    archive = checked_zip(data, name)
     try:
         content = etree.fromstring(archive.read("content.xml"))
         styles = etree.fromstring(archive.read("styles.xml")) if "styles.xml" in archive.namelist() else None
         meta = etree.fromstring(archive.read("meta.xml")) if "meta.xml" in archive.namelist() else None
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
-        raise FormatError(f"{path.name}: corrupt ODT: {error}") from error
+    except (KeyError, etree.XMLSyntaxError, *ZIP_ERRORS) as error:
+        raise FormatError(f"{name}: corrupt ODT: {error}") from error
     body = content.find(f"{_q('office:body')}/{_q('office:text')}")
     if body is None:
-        raise FormatError(f"{path.name}: corrupt ODT: content.xml has no text body")
+        raise FormatError(f"{name}: corrupt ODT: content.xml has no text body")
     paginated = body.find(f".//{_q('text:soft-page-break')}") is not None
     reader = _OdtReader([root for root in (styles, content) if root is not None], paginated)
     reader.read(body)

@@ -10,9 +10,10 @@ rendered and read by Tesseract. ``layout.read_layout`` turns the pages into bloc
 from __future__ import annotations
 
 import io
+import logging
 import re
 from datetime import datetime
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pdfplumber
@@ -20,6 +21,7 @@ import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
+from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 from tqdm import tqdm
 
@@ -27,6 +29,10 @@ from indexer.formats.blocks import Extracted, FormatError
 from indexer.formats.layout import read_layout
 from indexer.formats.page_lines import Line, PageContent, TableBox, Word, group_lines, set_column
 from indexer.formats.text_quality import is_garbage
+
+# pdfminer warns of every damaged stream and odd font it copes with: a build would print dozens of such lines for
+# one file, where a file gets one line, and only if it is refused.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.IGNORECASE)
 # A page with less text than this but with an image on it is a scan.
@@ -37,22 +43,22 @@ _MIN_COLUMN_WORDS = 40
 _MIN_COLUMN_SHARE = 0.2
 
 
-def read_pdf(path: Path, data: bytes) -> Extracted:
+def read_pdf(data: bytes, name: str) -> Extracted:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as error:
-        raise FormatError(_reason(path.name, error.args[0] if error.args else error)) from error
+        raise FormatError(_reason(name, error.args[0] if error.args else error)) from error
     except (PDFPasswordIncorrect, PDFEncryptionError, PDFSyntaxError, PSException) as error:
-        raise FormatError(_reason(path.name, error)) from error
+        raise FormatError(_reason(name, error)) from error
     with pdf:
         try:
             pages, scanned = _text_pages(pdf)
         except (PDFPasswordIncorrect, PDFEncryptionError, PDFSyntaxError, PSException, PdfminerException) as error:
-            raise FormatError(_reason(path.name, error)) from error
+            raise FormatError(_reason(name, error)) from error
         meta = _meta(pdf.metadata or {})
         page_count = len(pdf.pages)
     if scanned:
-        pages += _ocr_pages(path.name, data, scanned)
+        pages += _ocr_pages(name, data, scanned)
         pages.sort(key=lambda page: page.number)
     out = read_layout(pages)
     return out.result(meta, pages=page_count, ocr_pages=[number for number, _, _ in scanned])
@@ -108,7 +114,7 @@ def _text_pages(pdf: pdfplumber.PDF) -> tuple[list[PageContent], list[tuple[int,
     return pages, scanned
 
 
-def _page_content(page, raw_words: list[dict]) -> PageContent:
+def _page_content(page: Page, raw_words: list[dict[str, Any]]) -> PageContent:
     number = page.page_number
     tables = [table for table in page.find_tables() if len(table.rows) >= 2]
     boxes = [table.bbox for table in tables]
@@ -204,6 +210,8 @@ def _ocr_pages(name: str, data: bytes, scanned: list[tuple[int, float, float]]) 
     try:
         with tqdm(total=len(scanned), desc=f"OCR {name}", unit="page", disable=None) as progress:
             read = ocr_pages(document, [number for number, _, _ in scanned], progress)
+    except FormatError as error:  # the OCR knows the page, not the file
+        raise FormatError(f"{name}: {error}") from error
     finally:
         document.close()
     return [

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from indexer.formats.blocks import (
     HEADING,
@@ -51,7 +52,14 @@ _SHORT_LINE = 80
 _BILINGUAL_SHARE = 0.6
 
 
-def add_table(out: BlockList, rows: list[list[Cell]], *, header_rows: int = 0, **hints) -> None:
+class TableHints(TypedDict, total=False):
+    """What a format knows of a whole table, put on each of its blocks."""
+
+    page: int | None
+    ocr: bool
+
+
+def add_table(out: BlockList, rows: list[list[Cell]], *, header_rows: int = 0, **hints: Unpack[TableHints]) -> None:
     """Append a table's blocks (and translation pairs) to ``out``; ``hints`` (page, ocr) go on every block."""
     rows = _drop_empty(rows)
     if not rows:
@@ -106,16 +114,17 @@ def _runs_on(previous: str, text: str) -> bool:
     return short and not ends and not clause_label(text) and not _BULLET.match(text)
 
 
-def _on_page(cell: Cell, hints: dict) -> dict:
+def _on_page(cell: Cell, hints: TableHints) -> TableHints:
     return hints if cell.page is None else {**hints, "page": cell.page}
 
 
-def _add_cell(out: BlockList, cell: Cell, **hints) -> list[int]:
+def _add_cell(out: BlockList, cell: Cell, lang: str | None = None, **hints: Unpack[TableHints]) -> list[int]:
+    """Append a cell's paragraphs; their indices. ``lang``: the cell's column's language, in a bilingual table."""
     hints = _on_page(cell, hints)
     indices = []
     for text, bold in _cell_texts(cell):
         kind = HEADING if bold and reads_as_heading(text) else LIST_ITEM if _BULLET.match(text) else PARAGRAPH
-        index = out.add(text, kind, **hints)
+        index = out.add(text, kind, lang=lang, **hints)
         if index is not None:
             indices.append(index)
     return indices
@@ -123,8 +132,7 @@ def _add_cell(out: BlockList, cell: Cell, **hints) -> list[int]:
 
 def _unique(cells: list[Cell]) -> list[Cell]:
     """A row's cells once each: a cell spanning several columns stands in each of them."""
-    seen: set[int] = set()
-    return [cell for cell in cells if not (id(cell) in seen or seen.add(id(cell)))]
+    return list({id(cell): cell for cell in cells}.values())  # a dict keeps each key where it first came
 
 
 def _halves(row: list[Cell]) -> tuple[list[Cell], list[Cell]] | None:
@@ -154,7 +162,9 @@ def _bilingual_languages(rows: list[list[Cell]]) -> tuple[str, str] | None:
     return left, right
 
 
-def _add_bilingual(out: BlockList, rows: list[list[Cell]], languages: tuple[str, str], **hints) -> None:
+def _add_bilingual(
+    out: BlockList, rows: list[list[Cell]], languages: tuple[str, str], **hints: Unpack[TableHints]
+) -> None:
     kk_side = languages.index("kk")
     for row in rows:
         halves = _halves(row) or (row, [])

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 from indexer.formats.blocks import BlockList, Extracted, FormatError
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
-def read_text(path: Path, data: bytes) -> Extracted:
+def read_text(data: bytes, name: str) -> Extracted:
     # extract.py will import this package: importing it here at module level would be circular.
     from indexer.extract import DocumentError, decode_text
 
     try:
-        text = unicodedata.normalize("NFC", decode_text(data, path.name))
+        text = unicodedata.normalize("NFC", decode_text(data, name))
     except DocumentError as error:
         raise FormatError(str(error)) from error
     out = BlockList()

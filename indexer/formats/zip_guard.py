@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from indexer.formats.blocks import FormatError
 
@@ -12,13 +13,16 @@ from indexer.formats.blocks import FormatError
 _RATIO = 100
 _FLOOR = 20 * 1024 * 1024
 _CEILING = 200 * 1024 * 1024
+# What zipfile raises for a damaged archive: a bad directory or header, a name that does not decode, a broken or
+# truncated deflate stream, a compression method it does not know, a member that needs a password.
+ZIP_ERRORS = (zipfile.BadZipFile, ValueError, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 
 
 def checked_zip(data: bytes, name: str) -> zipfile.ZipFile:
     """The archive in ``data``, after checking that it opens and that its members' total size is plausible."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except ZIP_ERRORS as error:
         raise FormatError(f"{name}: corrupt file: not a readable ZIP container ({error})") from error
     # The sizes in the directory are what zipfile decompresses to at most (a member that inflates further fails
     # its CRC check), so checking them bounds the work.

@@ -1,0 +1,107 @@
+"""The JSON API's objects (DESIGN.md, "The JSON API is the contract"), made here and nowhere else: the search
+response, its results, and a paragraph as ``/api/paragraph`` shows it. The CLI's ``--json`` and the web API
+print the same objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from indexer.records import ParagraphRecord
+from search.citation import paragraph_url
+
+
+class LegJSON(TypedDict):
+    score: float
+    rank: int
+
+
+class TranslationJSON(TypedDict):
+    id: str
+    lang: str
+    text: str
+
+
+class ResultJSON(TypedDict):
+    id: str
+    doc_id: str
+    doc_title: str
+    label: str | None
+    ordinal: int
+    lang: str
+    section: str | None
+    text: str
+    snippet_html: str
+    score: float
+    keyword: LegJSON | None
+    semantic: LegJSON | None
+    url: str
+    translation: TranslationJSON | None
+
+
+class ResponseJSON(TypedDict):
+    query: str
+    mode: str
+    alpha: float
+    total: int
+    took_ms: float
+    partial: bool
+    notes: Sequence[str]  # search.notes.Note: each note is its text
+    results: list[ResultJSON]
+
+
+@dataclass(frozen=True, slots=True)
+class LegScore:
+    """One leg's view of a hit: its score there and its rank among that leg's hits."""
+
+    score: float
+    rank: int
+
+    def to_json(self) -> LegJSON:
+        return {"score": round(self.score, 6), "rank": self.rank}
+
+
+def translation_json(record: ParagraphRecord | None) -> TranslationJSON | None:
+    return None if record is None else {"id": record.id, "lang": record.lang, "text": record.text}
+
+
+def result_json(
+    record: ParagraphRecord,
+    score: float,
+    snippet_html: str,
+    keyword: LegScore | None,
+    semantic: LegScore | None,
+    translation: ParagraphRecord | None,
+) -> ResultJSON:
+    return {
+        "id": record.id,
+        "doc_id": record.doc_id,
+        "doc_title": record.doc_title,
+        "label": record.label,
+        "ordinal": record.ordinal,
+        "lang": record.lang,
+        "section": record.section,
+        "text": record.text,
+        "snippet_html": snippet_html,
+        "score": round(float(score), 6),
+        "keyword": None if keyword is None else keyword.to_json(),
+        "semantic": None if semantic is None else semantic.to_json(),
+        "url": paragraph_url(record),
+        "translation": translation_json(translation),
+    }
+
+
+def paragraph_json(
+    record: ParagraphRecord,
+    before: ParagraphRecord | None,
+    after: ParagraphRecord | None,
+    translation: ParagraphRecord | None,
+) -> dict[str, Any]:
+    """A paragraph with its place: the stored record, its URL, its neighbours' ids and its translation."""
+    return record.to_json() | {
+        "url": paragraph_url(record),
+        "previous": before and before.id,
+        "next": after and after.id,
+        "translation": translation_json(translation),
+    }

@@ -1,0 +1,90 @@
+"""The paragraphs of a generation as search sees them: records by row and id, their languages and documents
+as arrays (filters become row masks), and the Kazakh ↔ Russian translations.
+
+Unknown ids give None, never an exception: callers decide whether that is a 404.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indexer.records import ParagraphRecord
+from search.parallel import ParallelRow, parallel_rows
+
+
+class ParagraphStore:
+    def __init__(self, records: list[ParagraphRecord], alignment: list[dict]) -> None:
+        self.records = records
+        self.rows = {record.id: row for row, record in enumerate(records)}
+        self.langs = np.array([record.lang for record in records])
+        self.docs = np.array([record.doc_id for record in records])
+        self.alignment = alignment
+        self.translations = self._best_translations(alignment)
+        pairs = [(row, other) for row, other in self.translations.items() if row < other]
+        self.pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def get(self, paragraph_id: str) -> ParagraphRecord | None:
+        row = self.rows.get(paragraph_id)
+        return None if row is None else self.records[row]
+
+    def allowed(self, lang: str | None = None, doc: str | None = None) -> np.ndarray:
+        """Rows in language ``lang`` and document ``doc`` (either may be None: any)."""
+        allowed = np.ones(len(self.records), dtype=bool)
+        if lang:
+            allowed &= self.langs == lang
+        if doc:
+            allowed &= self.docs == doc
+        return allowed
+
+    def neighbours(self, paragraph_id: str) -> tuple[ParagraphRecord | None, ParagraphRecord | None]:
+        """The paragraphs just before and after one, within its document."""
+        row = self.rows.get(paragraph_id)
+        if row is None:
+            return None, None
+        doc_id = self.records[row].doc_id
+        before = self.records[row - 1] if row > 0 else None
+        after = self.records[row + 1] if row + 1 < len(self.records) else None
+        return (
+            before if before and before.doc_id == doc_id else None,
+            after if after and after.doc_id == doc_id else None,
+        )
+
+    def of_document(self, doc_id: str) -> list[ParagraphRecord]:
+        return [self.records[row] for row in np.flatnonzero(self.docs == doc_id)]
+
+    def parallel(self, doc_id: str) -> list[ParallelRow]:
+        """The Kazakh and Russian paragraphs of a bilingual document, aligned row by row."""
+        prefix = f"{doc_id}:"
+        pairs = [pair for pair in self.alignment if pair["kk_id"].startswith(prefix)]
+        return parallel_rows(self.of_document(doc_id), pairs)
+
+    def translation(self, row: int) -> ParagraphRecord | None:
+        """The aligned paragraph in the other language, if any."""
+        other = self.translations.get(row)
+        return None if other is None else self.records[other]
+
+    def share_between_translations(self, scores: np.ndarray, *companions: np.ndarray, allowed: np.ndarray) -> None:
+        """Each aligned pair takes the better of its two scores, where the row taking it is ``allowed`` (in place;
+        a score for every row): a translation matches what its original matches. ``companions`` (a share of
+        query words, say) follow the score they belong to."""
+        if not len(self.pairs):
+            return
+        for row, other in (self.pairs.T, self.pairs.T[::-1]):
+            better = (scores[other] > scores[row]) & allowed[row]
+            for values in (scores, *companions):
+                values[row[better]] = values[other[better]]
+
+    def _best_translations(self, pairs: list[dict]) -> dict[int, int]:
+        """Each aligned paragraph's best-scoring counterpart, both ways."""
+        best: dict[int, tuple[float, int]] = {}
+        for pair in pairs:
+            kk, ru = self.rows.get(pair["kk_id"]), self.rows.get(pair["ru_id"])
+            if kk is None or ru is None:
+                continue
+            for row, other in ((kk, ru), (ru, kk)):
+                if row not in best or pair["score"] > best[row][0]:
+                    best[row] = (pair["score"], other)
+        return {row: other for row, (_, other) in best.items()}
