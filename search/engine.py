@@ -20,14 +20,14 @@ Hybrid ranking, step by step:
 from __future__ import annotations
 
 import time
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
 from whoosh import query as q
 
 from indexer.analysis import ANALYSIS_VERSION
-from indexer.encoders import EncoderError, load_encoder
+from indexer.encoders import Encoder, EncoderError, load_encoder
 from indexer.generation import KEYWORD_DIR, published_generation
 from indexer.keyword_index import KeywordIndex
 from indexer.ranking import top_rows
@@ -112,8 +112,9 @@ class SearchEngine:
             raise SearchError(f"{self.model} gives {self.encoder.dim} dimensions, the index holds {self.vectors.dim}")
         self.semantic = SemanticLeg(self.vectors, self.store.langs)
         self.suggester = Suggester(read_vocabulary(self.generation.path / VOCABULARY))
-        # Paging and retyping repeat queries: embedding one costs more than the rest of a search.
-        self.query_vector = lru_cache(maxsize=1024)(self._encode_query)
+        # Paging and retyping repeat queries: embedding one costs more than the rest of a search. The cache holds
+        # the encoder, not the engine, so that a replaced engine is freed as soon as its last request ends.
+        self.query_vector = lru_cache(maxsize=1024)(partial(_encode_query, self.encoder))
 
     def search(
         self,
@@ -267,11 +268,6 @@ class SearchEngine:
                 _, start, end = nearest[0]
                 result["snippet_html"] = highlight_sentence(result["text"], (start, end))
 
-    def _encode_query(self, query: str) -> np.ndarray:
-        vector = self.encoder.encode_queries([query])[0]
-        vector.flags.writeable = False
-        return vector
-
     def _semantic_leg(self, query: str, query_lang: str, allowed: np.ndarray) -> np.ndarray:
         scores = self.semantic.scores(self.query_vector(query), query_lang)
         self.store.share_between_translations(scores, allowed=allowed)
@@ -292,6 +288,12 @@ class SearchEngine:
             None if semantic_score == -np.inf else LegScore(semantic_score, int((semantic > semantic_score).sum()) + 1),
             self.store.translation(row),
         )
+
+
+def _encode_query(encoder: Encoder, query: str) -> np.ndarray:
+    vector = encoder.encode_queries([query])[0]
+    vector.flags.writeable = False  # shared by every search of the query: nobody may change it
+    return vector
 
 
 def _check(mode: str, k: int, offset: int, alpha: float | None, fusion: str) -> float:

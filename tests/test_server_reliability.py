@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+import weakref
 from pathlib import Path
 
 import pytest
@@ -203,6 +204,9 @@ def test_a_replaced_engine_is_closed_once_its_last_request_is_done(tmp_path):
     live.release(in_flight)
     assert in_flight.closed and not fresh.closed
     live.release(fresh)
+    replaced = weakref.ref(in_flight)
+    del in_flight
+    assert replaced() is None  # its memory is given back, not kept until some later collection
 
 
 def test_importing_the_encoders_starts_no_thread():
