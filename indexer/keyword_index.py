@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import queue
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,10 +24,9 @@ import numpy as np
 from tqdm import tqdm
 from whoosh import index, scoring
 from whoosh.analysis import Composable, Token
-from whoosh.collectors import Collector, WrappingCollector
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.query import Query
-from whoosh.searching import Searcher, TimeLimit
+from whoosh.searching import Searcher
 
 from indexer.analysis import analyse_word, tokenize
 from indexer.term_matrix import Alternative, TermMatrix
@@ -110,33 +108,15 @@ class KeywordHit(NamedTuple):
     matched: int  # how many of the query's words the paragraph matches
 
 
-class DeadlineCollector(WrappingCollector):
-    """Raises whoosh's TimeLimit once ``seconds`` have passed, checked between matches; the hits collected by
-    then stay in the results. (whoosh's TimeLimitCollector starts a timer thread per search and may signal.)"""
-
-    def __init__(self, child: Collector, seconds: float) -> None:
-        super().__init__(child)
-        self.seconds = seconds
-        self.deadline = 0.0
-
-    def prepare(self, top_searcher: Searcher, q: Query, context: object) -> None:
-        self.child.prepare(top_searcher, q, context)
-        self.deadline = time.monotonic() + self.seconds
-
-    def collect_matches(self) -> None:
-        for sub_docnum in self.child.matches():
-            self.child.collect(sub_docnum)
-            if time.monotonic() > self.deadline:
-                raise TimeLimit
-
-
 class KeywordIndex:
     """A whoosh index of paragraph records in one folder; records are found again by their row number.
 
     A whoosh searcher is not thread-safe (its readers share file positions: concurrent queries on one
-    searcher failed with zlib and unpickling errors), so each search borrows a searcher of its own from a
-    pool. ``searchers`` of them are opened at once, so a server keeps answering from the files it opened
-    even if the generation's folder is removed under it; more are opened only while the folder is there.
+    searcher failed with zlib and unpickling errors), so each search borrows one from a pool of ``searchers``
+    and has it alone until it is done; when all are out, the next search waits for one. They are opened with
+    the index, so a server keeps answering from the files it opened even if the generation's folder is removed
+    under it. Each costs memory (320 MB of RSS at 100k paragraphs), and only phrases and identifiers need
+    whoosh at all, in a few milliseconds: a server needs one or two, not one per thread.
     """
 
     def __init__(self, path: Path, searchers: int = 1, k1: float = BM25_K1, b: float = BM25_B) -> None:
@@ -144,12 +124,16 @@ class KeywordIndex:
         self.path = Path(path)
         self._weighting = scoring.BM25F(B=b, K1=k1)
         self._index = index.open_dir(str(self.path))
-        self._opening = threading.Lock()
+        self._open = [self._index.searcher(weighting=self._weighting) for _ in range(max(1, searchers))]
         self._idle: queue.LifoQueue[Searcher] = queue.LifoQueue()
-        self._open: list[Searcher] = []
-        for _ in range(max(1, searchers)):
-            self._idle.put(self._open_searcher())
+        for searcher in self._open:
+            self._idle.put(searcher)
         self.terms = TermMatrix.load(self.path)
+        # Documents were added in row order, one writer: whoosh's document numbers are the rows.
+        with self.searcher() as searcher:
+            last = searcher.doc_count_all() - 1
+            if last >= 0 and searcher.stored_fields(last)["row"] != last:
+                raise ValueError(f"{self.path}: document numbers are not rows; rebuild the index")
 
     @classmethod
     def build(cls, path: Path, records: list[dict], memory_mb: int = 256, progress: bool = False) -> KeywordIndex:
@@ -172,19 +156,10 @@ class KeywordIndex:
         TermMatrix.build(fields, len(records), BM25_K1, BM25_B).save(path)
         return cls(path)
 
-    def _open_searcher(self) -> Searcher:
-        with self._opening:
-            searcher = self._index.searcher(weighting=self._weighting)
-            self._open.append(searcher)
-            return searcher
-
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
         """A searcher for this thread alone until the block ends."""
-        try:
-            searcher = self._idle.get_nowait()
-        except queue.Empty:
-            searcher = self._open_searcher() if self.path.is_dir() else self._idle.get()
+        searcher = self._idle.get()
         try:
             yield searcher
         finally:
@@ -215,21 +190,22 @@ class KeywordIndex:
             matched[~allowed] = 0
         return scores, matched
 
-    def rows(self, query: Query, filter: Query | None = None, seconds: float | None = None) -> tuple[set[int], bool]:
+    def rows(self, query: Query, seconds: float | None = None) -> tuple[set[int], bool]:
         """The rows that match ``query``, unscored, and whether the search stopped after ``seconds`` (then the
-        rows are those found by then)."""
+        rows are those found by then). Document numbers are rows: no stored field is read."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        found: set[int] = set()
         with self.searcher() as searcher:
-            collector = searcher.collector(limit=None, filter=filter, scored=False)
-            timed = DeadlineCollector(collector, seconds) if seconds is not None else collector
-            partial = False
-            try:
-                searcher.search_with_collector(query, timed)
-            except TimeLimit:
-                partial = True
-            return {hit["row"] for hit in timed.results()}, partial
+            for segment, offset in searcher.subsearchers or [(searcher, 0)]:
+                matcher = query.matcher(segment)
+                while matcher.is_active():
+                    found.add(offset + matcher.id())
+                    if deadline is not None and time.monotonic() > deadline:
+                        return found, True
+                    matcher.next()
+        return found, False
 
     def close(self) -> None:
-        with self._opening:
-            for searcher in self._open:
-                searcher.close()
-            self._open.clear()
+        for searcher in self._open:
+            searcher.close()
+        self._open.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy  # noqa: F401 - loads the BLAS library, which threadpoolctl can only limit once it is loaded
 from threadpoolctl import threadpool_limits
 
 

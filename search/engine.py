@@ -19,12 +19,13 @@ Hybrid ranking, step by step:
 
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import nullcontext
 from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as q
 
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.encoders import Encoder, EncoderError, load_encoder
@@ -42,7 +43,7 @@ from search.fusion import DEFAULT_ALPHA, METHODS, FusionOptions, fuse
 from search.keyword_leg import KEYWORD_SECONDS, KeywordScores, excluded_rows, expand_query, search_keywords
 from search.notes import Note
 from search.parallel import ParallelRow
-from search.query import ParsedQuery, meaning_text, parse_query
+from search.query import ParsedQuery, is_costly, meaning_text, parse_query
 from search.semantic import SemanticLeg
 from search.snippets import QueryForms, highlight, highlight_sentence
 from search.store import ParagraphStore
@@ -77,6 +78,7 @@ class SearchEngine:
         ``keyword_seconds``: the phrase search's time budget; ``models_dir``: where ``st:`` models are."""
         self.keyword_seconds = keyword_seconds
         self.closed = False
+        self._costly_lane = threading.Lock()
         self.index_dir = Path(index_dir)
         self.generation = published_generation(self.index_dir)
         self._held = self.generation.hold()  # no publisher removes the generation while this engine is open
@@ -139,31 +141,35 @@ class SearchEngine:
         weight = _check(mode, k, offset, alpha, fusion)
         options = FusionOptions(fusion, {"keyword": 0.0, "semantic": 1.0}.get(mode, weight))
         parsed = parse_query(query)
-        expanded = expand_query(parsed, self.keyword_index.terms)
-        allowed = self.store.allowed(lang, doc)
-        if parsed.excluded:
-            allowed &= ~excluded_rows(parsed, self.keyword_index.terms)
-        leg = KeywordScores.nothing(len(self.store))
-        if mode != "semantic" and not parsed.empty:
-            leg = search_keywords(self.keyword_index, expanded, allowed, _filter(lang, doc), self.keyword_seconds)
-            self.store.share_between_translations(leg.bm25, leg.share, allowed=allowed)
-        # The keyword hits a page needs: the next multiple of WINDOW that covers it.
-        by_share = mode == "hybrid" and options.method == "weighted"  # what the weighted fusion ranks them by
-        keyword_rows = leg.top(WINDOW * -(-(offset + k) // WINDOW), by_share)
-        meaning = meaning_text(query)
-        semantic = np.full(len(self.store), -np.inf, dtype=np.float32)
-        if mode != "keyword" and meaning:
-            semantic = self._semantic_leg(meaning, parsed.lang, allowed)
-        semantic_order = top_rows(semantic, WINDOW)
-        borrows = mode == "hybrid" and options.method == "weighted" and options.alpha > 0
-        if borrows and self.semantic.is_minority(parsed.lang):
-            leg.borrowed = self._borrowed_leg(meaning, parsed.lang, semantic_order, allowed)
-        ranking, scores, total = self._rank(mode, leg, keyword_rows, semantic, semantic_order, options)
-        forms = QueryForms.of(parsed, expanded.expansions) if snippets else None
-        results = [self._result(row, scores[row], leg, semantic, forms) for row in ranking[offset : offset + k]]
-        if snippets and mark_sentences and mode != "keyword" and meaning:
-            self._mark_closest_sentences(meaning, [r for r in results if r["keyword"] is None])
+        # Queries that cost several normal ones take turns, so that their senders cannot crowd out others.
+        with self._costly_lane if is_costly(parsed) else nullcontext():
+            expanded = expand_query(parsed, self.keyword_index.terms)
+            allowed = self.store.allowed(lang, doc)
+            if parsed.excluded:
+                allowed &= ~excluded_rows(parsed, self.keyword_index.terms)
+            leg = KeywordScores.nothing(len(self.store))
+            if mode != "semantic" and not parsed.empty:
+                leg = search_keywords(self.keyword_index, expanded, allowed, self.keyword_seconds)
+                self.store.share_between_translations(leg.bm25, leg.share, allowed=allowed)
+            # The keyword hits a page needs: the next multiple of WINDOW that covers it.
+            by_share = mode == "hybrid" and options.method == "weighted"  # what the weighted fusion ranks them by
+            keyword_rows = leg.top(WINDOW * -(-(offset + k) // WINDOW), by_share)
+            meaning, meaning_cut = meaning_text(query)
+            semantic = np.full(len(self.store), -np.inf, dtype=np.float32)
+            if mode != "keyword" and meaning:
+                semantic = self._semantic_leg(meaning, parsed.lang, allowed)
+            semantic_order = top_rows(semantic, WINDOW)
+            borrows = mode == "hybrid" and options.method == "weighted" and options.alpha > 0
+            if borrows and self.semantic.is_minority(parsed.lang):
+                leg.borrowed = self._borrowed_leg(meaning, parsed.lang, semantic_order, allowed)
+            ranking, scores, total = self._rank(mode, leg, keyword_rows, semantic, semantic_order, options)
+            forms = QueryForms.of(parsed, expanded.expansions) if snippets else None
+            results = [self._result(row, scores[row], leg, semantic, forms) for row in ranking[offset : offset + k]]
+            if snippets and mark_sentences and mode != "keyword" and meaning:
+                self._mark_closest_sentences(meaning, [r for r in results if r["keyword"] is None])
         notes = list(expanded.notes)
+        if mode != "keyword" and meaning_cut:
+            notes.append(Note("meaning_cut", chars=len(meaning)))
         if leg.partial:
             notes.append(Note("keyword_time", ms=round(self.keyword_seconds * 1000)))
         return {
@@ -311,9 +317,3 @@ def _check(mode: str, k: int, offset: int, alpha: float | None, fusion: str) -> 
     if not 0.0 <= alpha <= 1.0:
         raise SearchError("alpha must be between 0 (keyword only) and 1 (meaning only)")
     return float(alpha)
-
-
-def _filter(lang: str | None, doc: str | None) -> q.Query | None:
-    terms = [q.Term("lang", lang)] if lang else []
-    terms += [q.Term("doc_id", doc)] if doc else []
-    return q.And(terms) if terms else None

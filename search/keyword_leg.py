@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh import query as q
 
 from indexer.keyword_index import KeywordIndex
 from indexer.ranking import top_rows
@@ -104,7 +103,6 @@ def search_keywords(
     index: KeywordIndex,
     query: ExpandedQuery,
     allowed: np.ndarray,
-    whoosh_filter: q.Query | None,
     seconds: float = KEYWORD_SECONDS,
 ) -> KeywordScores:
     """Every allowed row's BM25 for the query's words and its share of them; a quoted phrase, where any
@@ -112,12 +110,12 @@ def search_keywords(
     parsed, words = query.parsed, query.words
     searched, holders, partial = allowed, None, False
     if parsed.phrases:
-        required, partial = index.rows(phrases_query(parsed), whoosh_filter, seconds)
+        required, partial = index.rows(phrases_query(parsed), seconds)
         if required:
             searched = allowed & _mask(required, len(allowed))
         holders = required
     if parsed.identifiers and not partial:
-        holders, partial = index.rows(phrases_query(parsed, identifiers=True), whoosh_filter, seconds)
+        holders, partial = index.rows(phrases_query(parsed, identifiers=True), seconds)
     bm25, matched = index.score_words(words, searched)
     share = (matched / max(1, len(words))).astype(np.float32)
     return KeywordScores(bm25, share, holders, partial=partial)

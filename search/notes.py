@@ -13,6 +13,8 @@ TEXTS = {
     "prefix_short": "{patterns}: a prefix needs at least {letters} letters; searched as a word",
     "expansion_capped": "{pattern} matched {matched:,} words; the {searched} most frequent were searched",
     "words_cut": "the query has {words} words; the first {searched} were searched",
+    "fuzzy_many": "{patterns}: at most {fuzzy} words are searched fuzzily; these were searched as words",
+    "meaning_cut": "the meaning search read the first {chars} characters of the query",
     "keyword_time": "the word search ran out of time after {ms} ms; its results are those found by then",
 }
 

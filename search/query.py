@@ -27,6 +27,11 @@ PHRASE_BOOST = 2.0
 MAX_QUERY_CHARS = 500
 MIN_PREFIX = 3  # letters before a *: "с*" would be every word with an s
 MAX_QUERY_WORDS = 32  # words, phrase words, prefixes and fuzzy words searched; the rest are dropped
+COSTLY_WORDS = 12  # a query of more words than this takes its turn with the other costly ones
+MAX_FUZZY = 8  # fuzzy words expanded as such (each costs ~2,000 look-ups); the rest are searched as words
+# The semantic leg embeds at most this much of the query: the encoder's cost grows with the text (300
+# characters ~40 ms, 3-4 times a short query). Every judged query and benchmark question is shorter.
+MAX_MEANING_CHARS = 300
 
 _EXCLUDED = re.compile(r"(?<!\S)-\w+")
 _OPERATORS = re.compile(r'["*~]')
@@ -66,6 +71,7 @@ def parse_query(text: str) -> ParsedQuery:
     text = text[:MAX_QUERY_CHARS]
     parsed = ParsedQuery(lang=detect_language(text), notes=notes)
     short: list[str] = []  # prefixes too short to expand
+    plain_fuzzy: list[str] = []  # fuzzy words beyond MAX_FUZZY
     for match in _SYNTAX.finditer(text):
         phrase, excluded, prefix, fuzzy = match.group(1, 2, 3, 4)
         if phrase is not None:
@@ -81,6 +87,9 @@ def parse_query(text: str) -> ParsedQuery:
             short.append(f"{prefix}*")
         elif prefix:
             parsed.prefixes.append(normalise(prefix))
+        elif fuzzy and len(parsed.fuzzy) >= MAX_FUZZY:
+            parsed.words.extend(_words(fuzzy))
+            plain_fuzzy.append(f"{fuzzy}~")
         elif fuzzy:
             parsed.fuzzy.append(normalise(fuzzy))
         else:
@@ -89,6 +98,8 @@ def parse_query(text: str) -> ParsedQuery:
                 parsed.identifiers.append(words)
             else:
                 parsed.words.extend(words)
+    if plain_fuzzy:
+        parsed.notes.append(Note("fuzzy_many", patterns=", ".join(plain_fuzzy), fuzzy=MAX_FUZZY))
     if short:
         parsed.notes.append(Note("prefix_short", patterns=", ".join(short), letters=MIN_PREFIX))
     content = [w for w in parsed.words if not is_stopword(w)]
@@ -120,10 +131,22 @@ def _cut_to_max_words(parsed: ParsedQuery) -> None:
     parsed.notes.append(Note("words_cut", words=typed, searched=MAX_QUERY_WORDS - budget))
 
 
-def meaning_text(text: str) -> str:
-    """What the semantic leg embeds: the query as typed (its first MAX_QUERY_CHARS characters), less its excluded
-    words and operator signs, which mean nothing to the encoder and cost it tokens."""
-    return " ".join(_OPERATORS.sub(" ", _EXCLUDED.sub(" ", text[:MAX_QUERY_CHARS])).split())
+def is_costly(parsed: ParsedQuery) -> bool:
+    """Whether a query may cost several normal ones: phrases and identifiers (whoosh), prefix and fuzzy words
+    (expansions), or a long text (the encoder). The engine runs such queries one at a time."""
+    long = len(parsed.all_words()) + len(parsed.prefixes) > COSTLY_WORDS
+    return bool(parsed.phrases or parsed.identifiers or parsed.prefixes or parsed.fuzzy or long)
+
+
+def meaning_text(text: str) -> tuple[str, bool]:
+    """What the semantic leg embeds, and whether it had to be cut: the query as typed, less its excluded words
+    and operator signs (they mean nothing to the encoder and cost it tokens), cut at a word within
+    MAX_MEANING_CHARS characters."""
+    plain = " ".join(_OPERATORS.sub(" ", _EXCLUDED.sub(" ", text[:MAX_QUERY_CHARS])).split())
+    if len(plain) <= MAX_MEANING_CHARS:
+        return plain, False
+    cut = plain[: MAX_MEANING_CHARS + 1]
+    return cut[: cut.rfind(" ")] if " " in cut else cut[:MAX_MEANING_CHARS], True
 
 
 def word_alternatives(word: str, kazakh: bool) -> list[Alternative]:

@@ -21,6 +21,7 @@ from search.query import (
     MIN_PREFIX,
     ParsedQuery,
     excluded_terms,
+    is_costly,
     meaning_text,
     parse_query,
     patterns,
@@ -217,17 +218,19 @@ def test_at_most_max_query_words_are_searched(query: str, expected: dict[str, li
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "cut"),
     [
-        pytest.param("  отмена   смертной\tказни ", "отмена смертной казни", id="spaces-collapsed"),
-        pytest.param('"права человека" -пытки', "права человека", id="quotes-and-excluded-words-out"),
-        pytest.param("пытк~ прав* ДС-219 экшн-фильм", "пытк прав ДС-219 экшн-фильм", id="operators-out-hyphens-kept"),
-        pytest.param("пытки " * 200, ("пытки " * 200)[:500].strip(), id="cut-at-max-query-chars"),
-        pytest.param("", "", id="empty"),
+        pytest.param("  отмена   смертной\tказни ", "отмена смертной казни", False, id="spaces-collapsed"),
+        pytest.param('"права человека" -пытки', "права человека", False, id="quotes-and-excluded-words-out"),
+        pytest.param(
+            "пытк~ прав* ДС-219 экшн-фильм", "пытк прав ДС-219 экшн-фильм", False, id="operators-out-hyphens-kept"
+        ),
+        pytest.param("пытки " * 200, ("пытки " * 50).strip(), True, id="cut-at-a-word-within-max-meaning-chars"),
+        pytest.param("", "", False, id="empty"),
     ],
 )
-def test_meaning_text(text: str, expected: str) -> None:
-    assert meaning_text(text) == expected
+def test_meaning_text(text: str, expected: str, cut: bool) -> None:
+    assert meaning_text(text) == (expected, cut)
 
 
 @pytest.mark.parametrize(
@@ -374,3 +377,19 @@ def test_expand_fuzzy(terms: TermMatrix, word: str, limit: int, expected: tuple[
     expansion = expand_fuzzy(terms, word, limit)
     assert (expansion.pattern, expansion.terms, expansion.matched) == (f"{word}~", expected, matched)
     assert expansion.capped == (matched > limit)
+
+
+@pytest.mark.parametrize(
+    ("text", "costly"),
+    [
+        pytest.param("отмена смертной казни", False, id="plain-words"),
+        pytest.param("пытки -пытка", False, id="an-exclusion-is-a-mask"),
+        pytest.param('"права человека"', True, id="phrase"),
+        pytest.param("ДС-219", True, id="identifier"),
+        pytest.param("пра*", True, id="prefix"),
+        pytest.param("пытк~", True, id="fuzzy"),
+        pytest.param(" ".join(f"слово{i}" for i in range(13)), True, id="many-words"),
+    ],
+)
+def test_costly_queries_are_told_apart(text: str, costly: bool) -> None:
+    assert is_costly(parse_query(text)) is costly

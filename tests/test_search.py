@@ -181,3 +181,9 @@ def test_fast_keyword_path_scores_like_whoosh(engine, text):
     compared = [(row, hit) for hit in slow if (row := hit.row) in fast]
     assert len(compared) >= min(15, slow_total)
     assert all(abs(scores[r] - s.score) <= 0.02 * s.score and matched[r] == s.matched for r, s in compared)
+
+
+def test_an_unknown_id_is_none_in_every_lookup(engine):
+    assert engine.paragraph("nope:1") is None and engine.paragraph_json("nope:1") is None
+    assert engine.similar("nope:1") is None and engine.translation("nope:1") is None
+    assert engine.neighbours("nope:1") == (None, None)

@@ -63,6 +63,7 @@ def test_concurrent_whoosh_queries_on_one_engine_all_succeed(corpus_index):
         ("пра*", "most frequent were searched"),
         (" ".join(f"слово{i}" for i in range(MAX_QUERY_WORDS + 8)), f"the first {MAX_QUERY_WORDS} were searched"),
         ("пытки " * 200, "the query was cut to its first 500 characters"),
+        (" ".join(f"пытка{i}~" for i in range(12)), "these were searched as words"),
     ],
 )
 def test_expensive_queries_are_bounded_and_say_what_was_cut(engine, query, note):
@@ -213,3 +214,12 @@ def test_importing_the_encoders_starts_no_thread():
     code = "import threading, indexer.encoders, search.engine, web; print(threading.active_count())"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "1"
+
+
+def test_a_long_query_is_embedded_in_part_and_says_so(engine):
+    from search.query import MAX_MEANING_CHARS
+
+    long = "права заключённых на медицинскую помощь " * 12
+    notes = engine.search(long)["notes"]
+    assert any("meaning search read the first" in n for n in notes) and len(long) > MAX_MEANING_CHARS
+    assert not engine.search("права заключённых на медицинскую помощь")["notes"]

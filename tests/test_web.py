@@ -68,6 +68,7 @@ def test_paragraph_similar_and_documents(client):
     documents = client.get("/api/documents").get_json()["documents"]
     assert {d["doc_id"] for d in documents} >= {"ccpr-answers", "mvd-ds-219"}
     assert client.get("/api/paragraph/nope:1").status_code == 404
+    assert client.get("/api/similar/nope:1").status_code == 404  # an exception inside the engine once
     assert client.get("/api/nothing-here").get_json()["error"]
 
 

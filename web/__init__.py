@@ -19,14 +19,14 @@ from web.live_engine import LiveEngine
 def create_app(
     index_dir: Path | str | None = None,
     reload_seconds: float = 2.0,
-    threads: int = 8,
+    searchers: int = 1,
     settings: Settings | None = None,
 ) -> Flask:
     """The kazsearch app over the index published in ``index_dir`` (default: the settings' index; ``settings``
     default to the environment's, read now).
 
-    A newly published generation is picked up by the next request after ``reload_seconds``; ``threads``: how
-    many requests the server runs at once (each gets a keyword searcher of its own).
+    A newly published generation is picked up by the next request after ``reload_seconds``; ``searchers``: how
+    many phrase look-ups may run at once (whoosh searchers, see ``indexer/keyword_index.py``; the others wait).
     """
     limit_blas_threads()
     app = Flask(__name__)
@@ -36,7 +36,7 @@ def create_app(
     index = Path(index_dir or settings.index)
 
     def open_engine(path: Path) -> SearchEngine:
-        return SearchEngine(path, searchers=threads, models_dir=settings.models_dir)
+        return SearchEngine(path, searchers=searchers, models_dir=settings.models_dir)
 
     live_engine.init_app(app, LiveEngine(index, reload_seconds, open_engine))
     i18n.init_app(app)

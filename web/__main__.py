@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     parser.add_argument("--index", type=Path, default=settings.index, help=f"index folder (default: {settings.index})")
     parser.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    parser.add_argument(
+        "--searchers", type=int, default=1, help="phrase look-ups at once; each costs memory (default: 1)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     except IndexNotFound as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    app = create_app(args.index, threads=args.threads, settings=settings)
+    app = create_app(args.index, searchers=args.searchers, settings=settings)
     live = app.extensions["kazsearch"]
     try:
         engine = live.acquire()  # load the index and the model before the first request
