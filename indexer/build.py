@@ -67,7 +67,7 @@ def paragraph_records(document: Document) -> list[dict]:
     """
     return [
         {
-            "id": f"{document.doc_id}:{p.id_key}",
+            "id": document.paragraph_id(p),
             "doc_id": document.doc_id,
             "doc_title": document.title,
             "ordinal": p.ordinal,
@@ -88,8 +88,8 @@ def layout_pairs(documents: list[Document]) -> list[dict]:
     """The translation pairs the documents' layouts give, as alignment records (``--dump alignment``)."""
     return [
         {
-            "kk_id": f"{d.doc_id}:{d.paragraphs[kk - 1].id_key}",
-            "ru_id": f"{d.doc_id}:{d.paragraphs[ru - 1].id_key}",
+            "kk_id": d.paragraph_id(d.paragraphs[kk - 1]),
+            "ru_id": d.paragraph_id(d.paragraphs[ru - 1]),
             "score": LAYOUT_SCORE,
         }
         for d in documents

@@ -52,6 +52,10 @@ class Document:
     # Translations its layout gives (a bilingual table's rows): (Kazakh ordinal, Russian ordinal).
     pairs: list[tuple[int, int]] = field(default_factory=list)
 
+    def paragraph_id(self, paragraph: Paragraph) -> str:
+        """A paragraph's stable id, ``<doc_id>:<ordinal or key>``: the one place it is spelled."""
+        return f"{self.doc_id}:{paragraph.id_key}"
+
 
 def decode_text(data: bytes, name: str) -> str:
     """Text of a file's bytes, its encoding detected; DocumentError for empty, binary or undecodable data."""

@@ -12,6 +12,7 @@ form of the word, which the engine applies to every leg.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -75,7 +76,13 @@ class KeywordScores:
         """Where ``row`` stands among all matches (1: the best), or None if it does not match."""
         if self.bm25[row] <= 0:
             return None
-        return int(np.count_nonzero(self.bm25 > self.bm25[row])) + 1
+        ascending = self._matches_ascending
+        return int(len(ascending) - np.searchsorted(ascending, self.bm25[row], side="right")) + 1
+
+    @cached_property
+    def _matches_ascending(self) -> np.ndarray:
+        # Sorted once per query: RRF ranks every candidate, and a count over all rows each time cost O(n) apiece.
+        return np.sort(self.bm25[self.bm25 > 0])
 
 
 def expand_query(parsed: ParsedQuery, terms: TermMatrix) -> ExpandedQuery:
