@@ -28,11 +28,11 @@ import numpy as np
 from bench.attack import expensive_queries, throughput_under_attack, worst_query_figures
 from bench.peer import PeerStack
 from bench.server import Server
-from bench.synthetic import write_archive
+from bench.synthetic import write_archive, write_new_report
 from indexer.build import build_index
 from indexer.embedding_cache import EmbeddingCache, embed_passages
 from indexer.encoders import load_encoder
-from indexer.generation import published_generation
+from indexer.generation import Generation, published_generation
 from indexer.sentences import SentenceIndex, sentence_spans, sentences_to_embed
 from indexer.threads import limit_blas_threads
 from indexer.vocabulary import VOCABULARY, read_vocabulary
@@ -174,8 +174,20 @@ def index_scale(name: str, size: int | None) -> tuple[Path, dict]:
             "index_warm_s": report.seconds,  # vectors from the cache: see bench/synthetic.py
             "index_paragraphs_per_s_warm": report.paragraphs / report.seconds,
         }
+        figures |= add_and_remove_one_report(source, files, index, cache_dir)
     figures["index_mb"] = folder_mb(published_generation(index).path)
     return index, figures
+
+
+def add_and_remove_one_report(source: Generation, files: list[Path], index: Path, cache_dir: Path) -> dict:
+    """Seconds to add a new 50-paragraph report to the archive (its paragraphs embedded for real), then to
+    remove it: each an update that reads only that file and publishes a new generation."""
+    new = write_new_report(source.read_paragraphs(), 50, index.parent / "new-report.jsonl", seed=len(files))
+    added = build_index(files + [new], index, progress=False, cache_dir=cache_dir)
+    new.unlink()
+    removed = build_index(files, index, progress=False, cache_dir=cache_dir)
+    assert (added.read, removed.read, removed.paragraphs) == (1, 0, added.paragraphs - 50), "not an update"
+    return {"add_one_report_s": added.seconds, "remove_one_report_s": removed.seconds}
 
 
 def machine() -> dict:
@@ -199,6 +211,7 @@ TARGETS = [
     ("100k", "hybrid_p95_ms", "<=", 100),
     ("100k", "server_rss_mb", "<=", 1500),
     ("corpus", "reindex_speedup_warm", ">=", 20),
+    ("100k", "add_one_report_s", "<=", 10),
     ("corpus", "index_paragraphs_per_s_cold", ">=", ("corpus", "encoder_paragraphs_per_s", 0.9)),
     ("corpus", "hybrid_p50_ms", "<=", ("corpus", "peer_hybrid_p50_ms", 1.5)),
     ("corpus", "kazsearch_ndcg10", ">", ("corpus", "peer_ndcg10", 1.0)),

@@ -60,14 +60,7 @@ def write_archive(
         items = []
         with open(path, "w", encoding="utf-8") as out:
             for i in range(start, min(size, start + DOC_PARAGRAPHS)):
-                target = rng.choice(lengths[lang])
-                parts: list[str] = []
-                sources: list[int] = []
-                while sum(map(len, parts)) < target:
-                    text, row = rng.choice(pool[lang])
-                    parts.append(text)
-                    sources.append(row)
-                text = " ".join(parts)
+                text, sources = _paragraph(rng, pool[lang], lengths[lang])
                 vector = vectors[sources].sum(axis=0)
                 vector /= np.linalg.norm(vector)
                 items.append((text_hash(text), vector))
@@ -79,3 +72,32 @@ def write_archive(
         cache.put(model_id, items)
         files.append(path)
     return files
+
+
+def write_new_report(records: list[ParagraphRecord], paragraphs: int, path: Path, seed: int) -> Path:
+    """A Russian report of ``paragraphs`` new paragraphs, as BEIR .jsonl, whose vectors no cache holds: adding
+    it to an archive embeds it for real, as a user's new report would be."""
+    rng = random.Random(seed)
+    pool = [(sentence, row) for row, r in enumerate(records) if r.lang == "ru" for sentence in _sentences(r.text)]
+    lengths = [len(r.text) for r in records if r.lang == "ru"]
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(paragraphs):
+            text, _ = _paragraph(rng, pool, lengths)
+            out.write(json.dumps({"_id": str(i), "title": "", "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[start:end] for start, end in split_sentences(text)]
+
+
+def _paragraph(rng: random.Random, pool: list[tuple[str, int]], lengths: list[int]) -> tuple[str, list[int]]:
+    """Random sentences of ``pool`` up to a length drawn from ``lengths``, and the rows they came from."""
+    target = rng.choice(lengths)
+    parts: list[str] = []
+    sources: list[int] = []
+    while sum(map(len, parts)) < target:
+        text, row = rng.choice(pool)
+        parts.append(text)
+        sources.append(row)
+    return " ".join(parts), sources

@@ -98,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     langs = ", ".join(f"{lang} {n}" for lang, n in sorted(report.paragraphs_by_lang.items()))
+    read = f" (read {report.read}, kept {report.carried_over} unchanged)" if report.carried_over else ""
     print(
-        f"indexed {report.documents} documents, {report.paragraphs} paragraphs ({langs}) "
+        f"indexed {report.documents} documents{read}, {report.paragraphs} paragraphs ({langs}) "
         f"in {report.seconds:.1f} s ({report.embedded} embedded, the rest from the cache) "
         f"→ {args.index}/{report.generation}"
     )

@@ -16,6 +16,9 @@ from collections.abc import Callable, Collection
 import numpy as np
 from tqdm import tqdm
 
+# A document is bilingual when each language holds at least this share of its Kazakh and Russian paragraphs: a
+# Russian report with a few Kazakh names or quotes is not a translation of itself.
+MIN_LANGUAGE_SHARE = 0.2
 NEIGHBOURS = 4  # how many nearest other-language paragraphs set a paragraph's margin baseline
 MOVES = ((1, 1), (1, 2), (2, 1))
 
@@ -23,14 +26,18 @@ MOVES = ((1, 1), (1, 2), (2, 1))
 def align_documents(
     records: list[dict], vectors: np.ndarray, progress: bool = False, skip: Collection[str] = ()
 ) -> list[dict]:
-    """``{"kk_id", "ru_id", "score"}`` pairs for every document holding both Kazakh and Russian paragraphs, but
-    the documents whose ids are in ``skip``."""
+    """``{"kk_id", "ru_id", "score"}`` pairs for every bilingual document (``MIN_LANGUAGE_SHARE``), but the
+    documents whose ids are in ``skip``."""
     rows_by_doc: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for row, record in enumerate(records):
         if record["doc_id"] not in skip:
             rows_by_doc[record["doc_id"]][record["lang"]].append(row)
     bilingual = [
-        (by_lang["kk"], by_lang["ru"]) for by_lang in rows_by_doc.values() if "kk" in by_lang and "ru" in by_lang
+        (by_lang["kk"], by_lang["ru"])
+        for by_lang in rows_by_doc.values()
+        if min(len(by_lang["kk"]), len(by_lang["ru"]))
+        >= MIN_LANGUAGE_SHARE * (len(by_lang["kk"]) + len(by_lang["ru"]))
+        > 0
     ]
     pairs = []
     # The alignment is quadratic in a document's length: a bar shows up if it takes more than a second.

@@ -5,38 +5,33 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from tqdm import tqdm
 
-from indexer.alignment import align_documents
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.catalog import CATALOG_NAME, load_catalogs
-from indexer.embedding_cache import EmbeddingCache, embed_passages
-from indexer.encoders import Encoder, load_encoder
+from indexer.encoders import load_encoder
 from indexer.extract import Document, DocumentError, load_document
 from indexer.generation import (
     ALIGNMENT,
     KEYWORD_DIR,
     PARAGRAPHS,
+    Generation,
     IndexNotFound,
     Publisher,
     published_generation,
     write_jsonl,
 )
 from indexer.keyword_index import BM25_B, BM25_K1, KeywordIndex
-from indexer.language import detect_language
-from indexer.sentences import SentenceIndex, sentence_spans, sentences_to_embed
+from indexer.new_paragraphs import NewParagraphs, embed_new_paragraphs, paragraph_records
 from indexer.settings import DEFAULT_CACHE, DEFAULT_MAX_FILE_MB, DEFAULT_MODEL, DEFAULT_MODELS_DIR
 from indexer.sources import MB, find_corpus_files, read_source
+from indexer.update import update_generation
 from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, build_vocabulary, write_vocabulary
-
-# A translation pair a document's layout states (a bilingual table's row) is certain, not a guess of the aligner.
-LAYOUT_SCORE = 1.0
 
 
 class NoDocuments(ValueError):
@@ -52,49 +47,12 @@ class BuildReport:
     seconds: float = 0.0
     up_to_date: bool = False
     embedded: int = 0  # paragraphs and sentences the encoder had to embed; the rest came from the cache
+    read: int = 0  # documents read from their files
+    carried_over: int = 0  # documents kept from the previous generation without reading them again
 
     @property
     def paragraphs(self) -> int:
         return sum(self.paragraphs_by_lang.values())
-
-
-def paragraph_records(document: Document) -> list[dict]:
-    """The records stored and indexed for a document's paragraphs (the fields of ``--dump paragraphs``).
-
-    Every record has every field: ``page`` (null where the source has no pages), ``kind`` (null for running text;
-    "note", "table-row", "list-item", "signature") and ``ocr``. The language is the layout's where it gives one
-    (a bilingual table's column), else the text's.
-    """
-    return [
-        {
-            "id": document.paragraph_id(p),
-            "doc_id": document.doc_id,
-            "doc_title": document.title,
-            "ordinal": p.ordinal,
-            "label": p.label,
-            "section": p.section,
-            "lang": p.lang or detect_language(p.text),
-            "text": p.text,
-            "lines": list(p.lines),
-            "page": p.page,
-            "kind": p.kind,
-            "ocr": p.ocr,
-        }
-        for p in document.paragraphs
-    ]
-
-
-def layout_pairs(documents: list[Document]) -> list[dict]:
-    """The translation pairs the documents' layouts give, as alignment records (``--dump alignment``)."""
-    return [
-        {
-            "kk_id": d.paragraph_id(d.paragraphs[kk - 1]),
-            "ru_id": d.paragraph_id(d.paragraphs[ru - 1]),
-            "score": LAYOUT_SCORE,
-        }
-        for d in documents
-        for kk, ru in d.pairs
-    ]
 
 
 def build_index(
@@ -114,8 +72,11 @@ def build_index(
     be indexed (unreadable, over ``max_file_mb``, links out of their folder …) are reported in
     ``BuildReport.skipped`` and left out; if no file is indexable, NoDocuments is raised and the published
     generation stays as it was. An unchanged corpus (same files, analysis and model) is not rebuilt unless
-    ``force``. Passage vectors come from the embedding cache in ``cache_dir`` where it has them (None: no cache).
-    One build publishes to an index folder at a time: PublishError if another one is, unless ``wait``.
+    ``force``. When the published generation was built the same way, only the files added or changed since
+    (and those under a changed catalogue) are read, analysed and embedded; the others' paragraphs, vectors and
+    index entries are carried over (``indexer/update.py``). ``force`` rebuilds everything. Passage vectors
+    come from the embedding cache in ``cache_dir`` where it has them (None: no cache). One build publishes to
+    an index folder at a time: PublishError if another one is, unless ``wait``.
     """
     started = time.perf_counter()
     corpus = find_corpus_files(paths)
@@ -130,37 +91,47 @@ def build_index(
     with Publisher(index_dir, wait=wait) as publisher:
         if not force and (report := _unchanged(index_dir, sources, model)):
             return report  # published by the indexer this one waited for
-        documents = _load_documents(contents, catalogs, skipped, progress)
-        if not documents:
+        previous = None if force else _updatable(index_dir, model)
+        kept: list[dict] = []  # the previous generation's documents carried over
+        if previous:
+            changed = changed_files(previous.manifest, sources)
+            kept = [d for d in previous.manifest["documents"] if d["file"] in sources and d["file"] not in changed]
+            contents = {path: data for path, data in contents.items() if str(path) in changed}
+        loaded = _load_documents(contents, catalogs, skipped, progress, {d["doc_id"] for d in kept})
+        if not loaded and not kept:
             raise NoDocuments(
                 "no documents to index"
                 + (": " + "; ".join(skipped) if skipped else f" in {', '.join(map(str, paths))}")
             )
+        documents = [document for _, document in loaded]
         building = publisher.start_generation()
-        records: list[dict] = []
+        added: list[dict] = []
         with tqdm(
             total=sum(len(d.paragraphs) for d in documents), desc="analysing", unit="¶", disable=not progress
         ) as bar:
             for document in documents:
-                records += paragraph_records(document)
+                added += paragraph_records(document)
                 bar.update(len(document.paragraphs))
-        write_jsonl(building / PARAGRAPHS, records)
         encoder = load_encoder(model, models_dir)
-        texts = [r["text"] for r in records]
-        spans = sentence_spans(tqdm(texts, desc="sentences", unit="¶", disable=not progress))
         with ThreadPoolExecutor(max_workers=1) as helper:
-            # The encoder's C code holds no GIL: the keyword index is built while the paragraphs are embedded.
-            embedding = helper.submit(_embed, encoder, texts + sentences_to_embed(texts, spans), cache_dir, progress)
-            KeywordIndex.build(building / KEYWORD_DIR, records, progress=False).close()
-            write_vocabulary(building / VOCABULARY, build_vocabulary(texts))
-            all_vectors, embedded = embedding.result()
-        vectors = all_vectors[: len(texts)]
-        VectorIndex.save(building, vectors)
-        SentenceIndex.assemble(spans, vectors, all_vectors[len(texts) :]).save(building)
-        # A document whose layout pairs its translations (a bilingual table) keeps those and is not aligned again.
-        paired = {d.doc_id for d in documents if d.pairs}
-        write_jsonl(building / ALIGNMENT, layout_pairs(documents) + align_documents(records, vectors, progress, paired))
-        by_lang = Counter(record["lang"] for record in records)
+            new = helper.submit(embed_new_paragraphs, encoder, documents, added, cache_dir, progress)
+            if previous and kept:
+                by_lang = update_generation(previous, building, {d["doc_id"] for d in kept}, added, new)
+            else:
+                _write_generation(building, added, new)
+                by_lang = Counter(record["lang"] for record in added)
+            embedded = new.result().embedded
+        documents_json = kept + [
+            {
+                "doc_id": d.doc_id,
+                "title": d.title,
+                "source": d.source,
+                "file": str(path),  # its key in "sources": which file an update reads again
+                "paragraphs": len(d.paragraphs),
+                **d.meta,
+            }
+            for path, d in loaded
+        ]
         manifest = {
             "analysis_version": ANALYSIS_VERSION,
             "bm25": {"k1": BM25_K1, "b": BM25_B},  # the stored term weights depend on them
@@ -168,22 +139,51 @@ def build_index(
             "dim": encoder.dim,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "sources": sources,
-            "documents": [
-                {"doc_id": d.doc_id, "title": d.title, "source": d.source, "paragraphs": len(d.paragraphs), **d.meta}
-                for d in documents
-            ],
+            "documents": documents_json,
             "skipped": skipped,
-            "counts": {"documents": len(documents), "paragraphs": len(records), "by_lang": dict(by_lang)},
+            "counts": {"documents": len(documents_json), "paragraphs": by_lang.total(), "by_lang": dict(by_lang)},
         }
+        if previous and kept:
+            manifest["updated_from"] = previous.name
         generation = publisher.publish(building, manifest)
     return BuildReport(
         generation=generation.name,
-        documents=len(documents),
+        documents=len(documents_json),
         paragraphs_by_lang=by_lang,
         skipped=skipped,
         seconds=time.perf_counter() - started,
         embedded=embedded,
+        read=len(loaded),
+        carried_over=len(kept),
     )
+
+
+def _write_generation(building: Path, records: list[dict], new: Future[NewParagraphs]) -> None:
+    """Write a whole generation of ``records``, whose vectors ``new`` brings once the encoder is done."""
+    write_jsonl(building / PARAGRAPHS, records)
+    KeywordIndex.build(building / KEYWORD_DIR, records, progress=False)
+    write_vocabulary(building / VOCABULARY, build_vocabulary([r["text"] for r in records]))
+    vectors = new.result()
+    VectorIndex.save(building, vectors.vectors)
+    vectors.sentences.save(building)
+    write_jsonl(building / ALIGNMENT, vectors.pairs)
+
+
+def changed_files(manifest: dict, sources: dict[str, str | None]) -> set[str]:
+    """The files of ``sources`` to read again for an update of the generation with ``manifest``: new files,
+    changed ones, those that gave no document last time (they are tried again) and every file of a folder
+    whose catalogue was added, changed or removed (their titles and ids may differ)."""
+    before = manifest["sources"]
+    indexed = {d["file"] for d in manifest["documents"]}
+    catalogs = {str(Path(path).parent) for path in before.keys() | sources.keys() if Path(path).name == CATALOG_NAME}
+    recatalogued = {folder for folder in catalogs if before.get(str(Path(folder) / CATALOG_NAME)) !=
+                    sources.get(str(Path(folder) / CATALOG_NAME))}  # fmt: skip
+    return {
+        path
+        for path, digest in sources.items()
+        if Path(path).name != CATALOG_NAME
+        and (before.get(path) != digest or path not in indexed or str(Path(path).parent) in recatalogued)
+    }
 
 
 def _read_sources(
@@ -210,12 +210,16 @@ def _read_sources(
 
 
 def _load_documents(
-    contents: dict[Path, bytes], catalogs: dict[Path, dict[str, dict]], skipped: list[str], progress: bool
-) -> list[Document]:
+    contents: dict[Path, bytes],
+    catalogs: dict[Path, dict[str, dict]],
+    skipped: list[str],
+    progress: bool,
+    taken: set[str],
+) -> list[tuple[Path, Document]]:
     """The documents of the files read, each file's bytes let go once parsed; a line in ``skipped`` for each
-    file that is not a document."""
-    documents: list[Document] = []
-    seen_ids: set[str] = set()
+    file that is not a document, or whose doc_id is in ``taken`` or used by an earlier file."""
+    documents: list[tuple[Path, Document]] = []
+    seen_ids = set(taken)
     total = sum(len(data) for data in contents.values())
     with tqdm(total=total, desc="splitting", unit="B", unit_scale=True, disable=not progress) as bar:
         for path in list(contents):
@@ -229,18 +233,25 @@ def _load_documents(
                     skipped.append(f"{path.name}: doc_id {document.doc_id!r} is already used by another file")
                 else:
                     seen_ids.add(document.doc_id)
-                    documents.append(document)
+                    documents.append((path, document))
             bar.update(len(data))
     return documents
 
 
-def _embed(encoder: Encoder, texts: list[str], cache_dir: Path | None, progress: bool) -> tuple[np.ndarray, int]:
-    cache = EmbeddingCache(cache_dir) if cache_dir else None  # SQLite: opened in the thread that uses it
+def _updatable(index_dir: Path, model: str) -> Generation | None:
+    """The published generation if a new one can be made from it by reading only the changed files: it was
+    built with the same analysis, BM25 parameters and model."""
     try:
-        return embed_passages(encoder, texts, cache, progress)
-    finally:
-        if cache:
-            cache.close()
+        generation = published_generation(index_dir)
+    except IndexNotFound:
+        return None
+    manifest = generation.manifest
+    same = (manifest.get("analysis_version"), manifest.get("bm25"), manifest.get("model")) == (
+        ANALYSIS_VERSION,
+        {"k1": BM25_K1, "b": BM25_B},
+        model,
+    )
+    return generation if same else None
 
 
 def _unchanged(index_dir: Path, sources: dict[str, str | None], model: str) -> BuildReport | None:

@@ -43,7 +43,7 @@ from typing import IO
 from indexer.records import ParagraphRecord
 
 # 2: vectors, alignment, vocabulary and term matrix in every generation; 3: sentence vectors
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 PARAGRAPHS = "paragraphs.jsonl"
@@ -76,11 +76,11 @@ class Generation:
         return self.path.name
 
     def read_paragraphs(self) -> list[ParagraphRecord]:
-        return [ParagraphRecord.from_json(record) for record in _read_jsonl(self.path / PARAGRAPHS)]
+        return [ParagraphRecord.from_json(record) for record in read_jsonl(self.path / PARAGRAPHS)]
 
     def read_alignment(self) -> list[dict]:
         """The Kazakh ↔ Russian pairs (none for a generation without bilingual documents)."""
-        return _read_jsonl(self.path / ALIGNMENT)
+        return read_jsonl(self.path / ALIGNMENT)
 
     def hold(self) -> IO[bytes]:
         """An open file whose shared lock keeps this generation from being removed until the file is closed.
@@ -122,7 +122,7 @@ def write_jsonl(path: Path, records: list[dict]) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
 

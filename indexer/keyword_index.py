@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import queue
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -24,9 +24,10 @@ import numpy as np
 from tqdm import tqdm
 from whoosh import index, scoring
 from whoosh.analysis import Composable, Token
-from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Query
 from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
 
 from indexer.analysis import analyse_word, tokenize
 from indexer.term_matrix import Alternative, TermMatrix
@@ -34,6 +35,9 @@ from indexer.term_matrix import Alternative, TermMatrix
 # BM25F parameters, chosen on the dev queries (search/evaluate.py); paragraphs vary from one line to a page.
 BM25_K1 = 0.9
 BM25_B = 0.35
+
+ROWS = "rows.npy"  # int32 per whoosh document number: the paragraph's row, -1 for a deleted document
+MAX_SEGMENTS = 16  # an update past this many whoosh segments merges the small ones
 
 
 class WordAnalyzer(Composable):
@@ -90,9 +94,25 @@ def _field_terms(analyzer: WordAnalyzer, field: str, records: list[dict]) -> Ite
         yield analyzer.terms(record["text"]) if _field_applies(field, record) else iter(())
 
 
+def _fields(schema: Schema, records: list[dict]) -> dict[str, Iterator[Iterator[str]]]:
+    """Each text field's term stream per record, for the term matrix."""
+    return {name: _field_terms(schema[name].analyzer, name, records) for name in ("exact", "ru", "kk")}
+
+
+def _add_documents(writer: IndexWriter, records: Iterable[dict]) -> None:
+    for record in records:
+        writer.add_document(
+            id=record["id"],
+            doc_id=record["doc_id"],
+            lang=record["lang"],
+            exact=record["text"],
+            ru=record["text"] if _field_applies("ru", record) else "",
+            kk=record["text"] if _field_applies("kk", record) else "",
+        )
+
+
 def make_schema() -> Schema:
     return Schema(
-        row=NUMERIC(stored=True, numtype=int, bits=32),
         id=ID(stored=True, unique=True),
         doc_id=ID,
         lang=ID,
@@ -129,32 +149,68 @@ class KeywordIndex:
         for searcher in self._open:
             self._idle.put(searcher)
         self.terms = TermMatrix.load(self.path)
-        # Documents were added in row order, one writer: whoosh's document numbers are the rows.
+        self._row_of = np.load(self.path / ROWS)
         with self.searcher() as searcher:
-            last = searcher.doc_count_all() - 1
-            if last >= 0 and searcher.stored_fields(last)["row"] != last:
-                raise ValueError(f"{self.path}: document numbers are not rows; rebuild the index")
+            if searcher.doc_count_all() != len(self._row_of):
+                raise ValueError(f"{self.path}: {ROWS} does not match the index; rebuild the index")
 
-    @classmethod
-    def build(cls, path: Path, records: list[dict], memory_mb: int = 256, progress: bool = False) -> KeywordIndex:
+    @staticmethod
+    def build(path: Path, records: list[dict], memory_mb: int = 256, progress: bool = False) -> None:
         """Write a new index of ``records`` (dicts with id, doc_id, lang, text) into the empty folder path."""
         os.makedirs(path, exist_ok=True)
         ix = index.create_in(str(path), make_schema())
         writer = ix.writer(limitmb=memory_mb)
-        for row, record in enumerate(tqdm(records, desc="indexing", unit="para", disable=not progress)):
-            writer.add_document(
-                row=row,
-                id=record["id"],
-                doc_id=record["doc_id"],
-                lang=record["lang"],
-                exact=record["text"],
-                ru=record["text"] if _field_applies("ru", record) else "",
-                kk=record["text"] if _field_applies("kk", record) else "",
-            )
+        _add_documents(writer, tqdm(records, desc="indexing", unit="para", disable=not progress))
         writer.commit()
-        fields = {name: _field_terms(ix.schema[name].analyzer, name, records) for name in ("exact", "ru", "kk")}
-        TermMatrix.build(fields, len(records), BM25_K1, BM25_B).save(path)
-        return cls(path)
+        np.save(Path(path) / ROWS, np.arange(len(records), dtype=np.int32))  # one writer: document numbers are rows
+        TermMatrix.build(_fields(ix.schema, records), len(records), BM25_K1, BM25_B).save(path)
+
+    @staticmethod
+    def update(
+        previous: Path,
+        path: Path,
+        new_row: np.ndarray,
+        removed_docs: Collection[str],
+        added: list[dict],
+        ids: Callable[[], list[str]],
+    ) -> None:
+        """Write into ``path`` the index in ``previous`` without the documents ``removed_docs`` and with the
+        ``added`` records; ``new_row`` maps each previous row to its row now (-1: removed); the kept
+        paragraphs come first, in their order, then the added ones. ``ids()`` gives every paragraph's id in
+        row order; it is called only if whoosh merges segments.
+
+        Segment files never change once written, so the copy links them; whoosh marks the removed documents
+        deleted and writes the new ones as one more segment, and only those are analysed. Up to
+        ``MAX_SEGMENTS`` segments are left as they are, so that document numbers stay predictable (the new
+        segment's follow the others'); past that, whoosh merges the small ones, and each document's row is
+        found again by its stored id (a few seconds at 100k paragraphs). ``python -m indexer --force``
+        compacts the index.
+        """
+        kept = int((new_row >= 0).sum())
+        os.makedirs(path, exist_ok=True)
+        for name in os.listdir(previous):
+            if name.endswith((".seg", ".toc")):
+                os.link(Path(previous) / name, Path(path) / name)
+        ix = index.open_dir(str(path))
+        merge = len(ix._segments()) >= MAX_SEGMENTS  # whoosh has no public count of segments
+        writer = ix.writer()
+        for doc_id in removed_docs:
+            writer.delete_by_term("doc_id", doc_id)
+        _add_documents(writer, added)
+        writer.commit(merge=merge)
+        if merge:
+            row_of_id = {paragraph_id: row for row, paragraph_id in enumerate(ids())}
+            with ix.reader() as reader:
+                rows = np.full(reader.doc_count_all(), -1, dtype=np.int32)
+                for docnum, stored in reader.iter_docs():
+                    rows[docnum] = row_of_id[stored["id"]]
+        else:
+            old_rows = np.load(Path(previous) / ROWS)
+            moved = np.where(old_rows >= 0, new_row[np.maximum(old_rows, 0)], -1)
+            rows = np.concatenate([moved, np.arange(kept, kept + len(added))]).astype(np.int32)
+        np.save(Path(path) / ROWS, rows)
+        terms = TermMatrix.load(Path(previous)).update(new_row, _fields(ix.schema, added), len(added), BM25_K1, BM25_B)
+        terms.save(path)
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -176,7 +232,7 @@ class KeywordIndex:
             for hit in results:
                 matched = {(field, term.decode("utf-8")) for field, term in hit.matched_terms()}
                 count = sum(any((f, t) in matched for f, ts, _ in word for t in ts) for word in words)
-                hits.append(KeywordHit(hit["row"], hit.score, count))
+                hits.append(KeywordHit(int(self._row_of[hit.docnum]), hit.score, count))
             return hits, len(results)
 
     def score_words(
@@ -192,14 +248,14 @@ class KeywordIndex:
 
     def rows(self, query: Query, seconds: float | None = None) -> tuple[set[int], bool]:
         """The rows that match ``query``, unscored, and whether the search stopped after ``seconds`` (then the
-        rows are those found by then). Document numbers are rows: no stored field is read."""
+        rows are those found by then). No stored field is read: ``rows.npy`` maps document numbers to rows."""
         deadline = None if seconds is None else time.monotonic() + seconds
         found: set[int] = set()
         with self.searcher() as searcher:
             for segment, offset in searcher.subsearchers or [(searcher, 0)]:
                 matcher = query.matcher(segment)
                 while matcher.is_active():
-                    found.add(offset + matcher.id())
+                    found.add(int(self._row_of[offset + matcher.id()]))
                     if deadline is not None and time.monotonic() > deadline:
                         return found, True
                     matcher.next()

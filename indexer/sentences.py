@@ -63,6 +63,16 @@ class SentenceIndex:
         vectors[_in_longer_texts(spans)] = embedded
         return cls(vectors, spans)
 
+    def update(self, new_row: np.ndarray, added: SentenceIndex) -> SentenceIndex:
+        """The sentences of the paragraphs kept, renumbered by ``new_row`` (old row -> new row, -1: removed),
+        then those of ``added`` paragraphs, which follow the kept ones."""
+        moved = new_row[self.spans[:, 0]]
+        keep = moved >= 0
+        spans = np.concatenate([self.spans[keep], added.spans]).astype(np.int32)
+        spans[: int(keep.sum()), 0] = moved[keep]
+        spans[int(keep.sum()) :, 0] += int((new_row >= 0).sum())
+        return SentenceIndex(np.concatenate([self.vectors[keep], added.vectors]).astype(np.float16), spans)
+
     @classmethod
     def load(cls, generation_path: Path) -> SentenceIndex:
         path = Path(generation_path)

@@ -6,7 +6,9 @@ paragraphs that contain a term and their BM25 weight, ``idf · tf·(K1+1) / (tf 
 exactly as whoosh's BM25F computes it per field (same analysis, idf and field lengths). Phrases, prefixes,
 fuzzy words and exclusions still go to whoosh, which keeps positions.
 
-Stored in the generation as ``terms.npz`` (columns) and ``terms.json`` (each field's terms in column order).
+Stored in the generation as ``terms.npz`` (columns, with each posting's term frequency and each paragraph's
+field length, so that an update recomputes the weights without analysing a kept paragraph again) and
+``terms.json`` (each field's terms in column order).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,12 +30,49 @@ TERM_NAMES = "terms.json"
 # One query word: alternatives that add up; each is (field, terms whose best weight counts, boost).
 Alternative = tuple[str, tuple[str, ...], float]
 
+_PARTS = ("indptr", "rows", "weights", "tf", "lengths")
+
+
+class _Postings(NamedTuple):
+    """One field's (term, paragraph) pairs before weighting, in any order."""
+
+    names: list[str]  # term id -> term
+    term_of: np.ndarray  # int32 per posting
+    row_of: np.ndarray  # int32 per posting
+    tf: np.ndarray  # float32 per posting: the term's count in the paragraph
+    lengths: np.ndarray  # float32 per paragraph: its number of terms in the field
+
+
+def _count_postings(streams: Iterable[Iterator[str]], size: int, ids: dict[str, int]) -> _Postings:
+    """Postings of one term stream per row (at most ``size`` rows); new terms get ids after those in ``ids``."""
+    rows, term_ids, counts = array("i"), array("i"), array("f")  # compact: 10^7 postings at 100k rows
+    lengths = np.zeros(size, dtype=np.float32)
+    for row, stream in enumerate(streams):
+        tally = Counter(stream)
+        lengths[row] = sum(tally.values())
+        for term, count in tally.items():
+            rows.append(row)
+            term_ids.append(ids.setdefault(term, len(ids)))
+            counts.append(count)
+    return _Postings(
+        list(ids),
+        np.frombuffer(term_ids, dtype=np.int32),
+        np.frombuffer(rows, dtype=np.int32),
+        np.frombuffer(counts, dtype=np.float32),
+        lengths,
+    )
+
 
 class TermMatrix:
     def __init__(
-        self, columns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], terms: dict[str, list[str]], size: int
+        self,
+        columns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+        terms: dict[str, list[str]],
+        size: int,
+        counts: dict[str, tuple[np.ndarray, np.ndarray]],
     ) -> None:
         self._columns = columns  # field -> (indptr, rows, weights), CSC layout
+        self._counts = counts  # field -> (tf of each posting in column order, length of each row)
         self._index = {field: {term: i for i, term in enumerate(names)} for field, names in terms.items()}
         self._terms = terms
         self.size = size  # paragraphs
@@ -42,47 +82,82 @@ class TermMatrix:
     @classmethod
     def build(cls, fields: Mapping[str, Iterable[Iterator[str]]], size: int, k1: float, b: float) -> TermMatrix:
         """Columns from each field's term stream per paragraph (``fields[field]`` yields one iterator a row)."""
+        return cls._weighted({field: _count_postings(streams, size, {}) for field, streams in fields.items()}, k1, b)
+
+    def update(
+        self, new_row: np.ndarray, added: Mapping[str, Iterable[Iterator[str]]], added_rows: int, k1: float, b: float
+    ) -> TermMatrix:
+        """This matrix with its rows renumbered by ``new_row`` (old row -> new row, -1 for a removed one; kept
+        rows keep their order and come first) and ``added_rows`` paragraphs appended, whose term streams per
+        field are ``added[field]``.
+
+        No kept paragraph is analysed again: their term frequencies and lengths are carried over, and every
+        weight is computed afresh, since the idf and the average length change with the paragraphs.
+        """
+        kept = int((new_row >= 0).sum())
+        postings = {}
+        for field in self._columns:
+            indptr, rows, _ = self._columns[field]
+            tf, lengths = self._counts[field]
+            names = self._terms[field]
+            fresh = _count_postings(added.get(field, ()), added_rows, {term: i for i, term in enumerate(names)})
+            term_of = np.repeat(np.arange(len(names), dtype=np.int32), np.diff(indptr))
+            moved = new_row[rows]
+            keep = moved >= 0
+            postings[field] = _Postings(
+                fresh.names,
+                np.concatenate([term_of[keep], fresh.term_of]),
+                np.concatenate([moved[keep], fresh.row_of + kept]).astype(np.int32),
+                np.concatenate([tf[keep], fresh.tf]),
+                np.concatenate([lengths[new_row >= 0], fresh.lengths]),
+            )
+        return self._weighted(postings, k1, b)
+
+    @classmethod
+    def _weighted(cls, postings: Mapping[str, _Postings], k1: float, b: float) -> TermMatrix:
+        """Columns of BM25 weights from each field's postings; a term no paragraph holds is dropped."""
         columns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        counts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         terms: dict[str, list[str]] = {}
-        for field, streams in fields.items():
-            ids: dict[str, int] = {}
-            rows, term_ids, counts = array("i"), array("i"), array("f")  # compact: 10^7 postings at 100k rows
-            lengths = np.zeros(size, dtype=np.float32)
-            for row, stream in enumerate(streams):
-                tally = Counter(stream)
-                lengths[row] = sum(tally.values())
-                for term, count in tally.items():
-                    rows.append(row)
-                    term_ids.append(ids.setdefault(term, len(ids)))
-                    counts.append(count)
-            row_of = np.frombuffer(rows, dtype=np.int32)
-            term_of = np.frombuffer(term_ids, dtype=np.int32)
-            tf = np.frombuffer(counts, dtype=np.float32)
-            frequency = np.bincount(term_of, minlength=len(ids))
+        size = 0
+        for field, (names, term_of, row_of, tf, lengths) in postings.items():
+            size = len(lengths)
+            frequency = np.bincount(term_of, minlength=len(names))
+            used = frequency > 0
+            term_of = (np.cumsum(used) - 1).astype(np.int32)[term_of]  # ids without the unused terms
+            frequency = frequency[used]
             idf = (np.log(size / (frequency + 1)) + 1).astype(np.float32)
-            average = max(float(lengths.mean()), 1e-9)
+            average = max(float(lengths.mean()) if size else 0.0, 1e-9)
             weights = idf[term_of] * tf * (k1 + 1) / (tf + k1 * ((1 - b) + b * lengths[row_of] / average))
-            order = np.lexsort((row_of, term_of))
+            # Postings come row by row, or (an update) kept ones in column order, then new ones on later rows:
+            # a stable sort by term (a radix sort) leaves each column's rows ascending.
+            order = np.argsort(term_of, kind="stable")
             indptr = np.concatenate([[0], np.cumsum(frequency)]).astype(np.int64)
-            columns[field] = (indptr, row_of[order].copy(), weights[order].astype(np.float32))
-            terms[field] = list(ids)
-        return cls(columns, terms, size)
+            columns[field] = (indptr, row_of[order], weights[order].astype(np.float32))
+            counts[field] = (tf[order], lengths)
+            terms[field] = [name for name, is_used in zip(names, used, strict=True) if is_used]
+        return cls(columns, terms, size, counts)
 
     def save(self, folder: Path) -> None:
-        arrays = {f"{field}_{part}": array for field, column in self._columns.items() for part, array in
-                  zip(("indptr", "rows", "weights"), column, strict=True)}  # fmt: skip
+        arrays = {
+            f"{field}_{part}": array
+            for field in self._columns
+            for part, array in zip(_PARTS, self._columns[field] + self._counts[field], strict=True)
+        }
         # numpy's stub lets a ** argument name ``allow_pickle`` (a bool), so no dict of arrays type-checks here
         np.savez(Path(folder) / TERMS, size=np.array(self.size), **arrays)  # type: ignore[arg-type]
         (Path(folder) / TERM_NAMES).write_text(json.dumps(self._terms, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> TermMatrix:
-        """The term matrix saved in ``folder`` (every generation has one since index format 2)."""
+        """The term matrix saved in ``folder`` (every generation has one since index format 4)."""
         terms = json.loads((Path(folder) / TERM_NAMES).read_text(encoding="utf-8"))
         with np.load(Path(folder) / TERMS) as data:
-            columns = {f: tuple(data[f"{f}_{part}"] for part in ("indptr", "rows", "weights")) for f in terms}
+            parts = {field: [data[f"{field}_{part}"] for part in _PARTS] for field in terms}
             size = int(data["size"])
-        return cls(columns, terms, size)
+        columns = {field: (indptr, rows, weights) for field, (indptr, rows, weights, _, _) in parts.items()}
+        counts = {field: (tf, lengths) for field, (_, _, _, tf, lengths) in parts.items()}
+        return cls(columns, terms, size, counts)
 
     def column(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows holding ``term`` in ``field`` and their weights (empty if none)."""

@@ -18,8 +18,41 @@ MIN_PHRASE_PARAGRAPHS = 2
 MAX_PHRASE_WORDS = 3
 
 
-def build_vocabulary(texts: list[str]) -> list[tuple[str, int, str]]:
+Entry = tuple[str, int, str]  # (normalised entry, paragraph count, display form)
+
+
+def build_vocabulary(texts: list[str]) -> list[Entry]:
     """(normalised entry, paragraph count, display form) for words and frequent phrases, sorted by entry."""
+    counts, shapes = _count_entries(texts)
+    return _entries(counts, {entry: forms.most_common(1)[0][0] for entry, forms in shapes.items()})
+
+
+def update_vocabulary(entries: list[Entry], removed: list[str], added: list[str]) -> list[Entry]:
+    """``entries`` less the counts of the ``removed`` texts, plus those of the ``added`` ones.
+
+    A phrase below ``MIN_PHRASE_PARAGRAPHS`` was not stored, so one seen once before and once in an added text
+    counts one until the next full build: suggestions miss it for a while, and none is ever wrong.
+    """
+    counts = Counter({entry: count for entry, count, _ in entries})
+    shown = {entry: shape for entry, _, shape in entries}
+    counts.subtract(_count_entries(removed)[0])
+    new_counts, new_shapes = _count_entries(added)
+    counts.update(new_counts)
+    for entry, forms in new_shapes.items():
+        shown.setdefault(entry, forms.most_common(1)[0][0])
+    return _entries(counts, shown)
+
+
+def _entries(counts: Counter[str], shown: dict[str, str]) -> list[Entry]:
+    return sorted(
+        (entry, count, shown[entry])
+        for entry, count in counts.items()
+        if count > 0 and (" " not in entry or count >= MIN_PHRASE_PARAGRAPHS)
+    )
+
+
+def _count_entries(texts: list[str]) -> tuple[Counter[str], dict[str, Counter[str]]]:
+    """How many of ``texts`` hold each word and phrase, and how often each is written in each way."""
     counts: Counter[str] = Counter()
     shapes: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
@@ -39,19 +72,15 @@ def build_vocabulary(texts: list[str]) -> list[tuple[str, int, str]]:
                 if entry not in seen:
                     seen.add(entry)
                     counts[entry] += 1
-    return sorted(
-        (entry, count, shapes[entry].most_common(1)[0][0])
-        for entry, count in counts.items()
-        if " " not in entry or count >= MIN_PHRASE_PARAGRAPHS
-    )
+    return counts, shapes
 
 
-def write_vocabulary(path: Path, entries: list[tuple[str, int, str]]) -> None:
+def write_vocabulary(path: Path, entries: list[Entry]) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for entry, count, shape in entries:
             out.write(f"{entry}\t{count}\t{shape}\n")
 
 
-def read_vocabulary(path: Path) -> list[tuple[str, int, str]]:
+def read_vocabulary(path: Path) -> list[Entry]:
     with open(path, encoding="utf-8") as lines:
         return [(entry, int(count), shape) for entry, count, shape in (line.rstrip("\n").split("\t") for line in lines)]

@@ -6,6 +6,7 @@ import subprocess
 import numpy as np
 import pytest
 
+from indexer.alignment import align_documents
 from search.evaluate import evaluate_alignment
 from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion, with_borrowed
 from tests.conftest import PYTHON, ROOT, shared_path
@@ -126,3 +127,15 @@ def test_alignment_dump(corpus_index):
     pairs = [json.loads(line) for line in dump.stdout.splitlines()]
     assert len(pairs) >= 60 and pairs[0].keys() == {"kk_id", "ru_id", "score"}
     assert all(p["kk_id"].startswith("mvd-ds-219:") and 0 < p["score"] <= 1 for p in pairs)
+
+
+@pytest.mark.parametrize(("kazakh", "russian", "aligned"), [(5, 5, True), (3, 9, True), (2, 18, False), (0, 10, False)])
+def test_only_documents_with_both_languages_in_earnest_are_aligned(kazakh, russian, aligned):
+    """A Russian report with a Kazakh quote or two is not a translation of itself."""
+    records = [{"id": f"d:{i}", "doc_id": "d", "lang": "kk" if i < kazakh else "ru"} for i in range(kazakh + russian)]
+    # Each Kazakh paragraph's translation is the Russian one at the same place: nearly the same vector.
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(max(kazakh, russian), 16))
+    vectors = np.concatenate([base[:kazakh], base[:russian] + 0.01 * rng.normal(size=(russian, 16))])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    assert bool(align_documents(records, vectors)) == aligned

@@ -1,0 +1,159 @@
+"""Updating an index when files are added, changed or removed: only those files are read, and search finds
+exactly what a full build of the same files finds (real corpus, whoosh, pymorphy3 and encoder)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer import keyword_index
+from indexer.build import build_index
+from indexer.generation import published_generation
+from search.engine import SearchEngine
+from tests.conftest import CACHE, CORPUS
+
+# Plain words (term matrix), a Kazakh word, a phrase and a prefix (whoosh), an exclusion.
+QUERIES = [
+    "пытки в местах лишения свободы",
+    "азаптау",
+    '"Конституционный Суд"',
+    "смертн*",
+    "омбудсмен -ребенок",
+    "Комитет против пыток рекомендует",
+]
+BILINGUAL = "004_9641ebcea6de96ce.txt"  # the letter and annex in both languages: aligned pairs
+
+
+def build(corpus: Path, index: Path, force: bool = False):
+    return build_index([corpus], index, progress=False, cache_dir=CACHE, force=force)
+
+
+def results(index: Path) -> dict[str, tuple[int, dict[str, float]]]:
+    engine = SearchEngine(index)
+    try:
+        return {
+            q: (found["total"], {r["id"]: round(r["score"], 5) for r in found["results"]})
+            for q in QUERIES
+            for found in [engine.search(q, k=20)]
+        }
+    finally:
+        engine.close()
+
+
+def assert_same_search(updated: Path, rebuilt: Path) -> None:
+    got, expected = results(updated), results(rebuilt)
+    for query in QUERIES:
+        (total, scores), (expected_total, expected_scores) = got[query], expected[query]
+        assert total == expected_total, query
+        # Equal scores may come in another order (rows are numbered differently): compare scores by id.
+        assert sorted(scores.values()) == pytest.approx(sorted(expected_scores.values()), abs=1e-4), query
+        shared = scores.keys() & expected_scores.keys()
+        assert {i: scores[i] for i in shared} == pytest.approx({i: expected_scores[i] for i in shared}, abs=1e-4)
+
+
+def paragraph_ids(index: Path) -> list[str]:
+    return sorted(record.id for record in published_generation(index).read_paragraphs())
+
+
+def pairs(index: Path) -> set[tuple[str, str]]:
+    return {(p["kk_id"], p["ru_id"]) for p in published_generation(index).read_alignment()}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+def test_removing_and_adding_back_a_file_reads_only_that_file_and_searches_as_a_full_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "index"
+    first = build(corpus, index)
+    assert (first.read, first.carried_over) == (5, 0)
+    all_pairs = pairs(index)
+    assert all_pairs, "the bilingual report has aligned pairs"
+
+    shutil.move(corpus / BILINGUAL, tmp_path / BILINGUAL)
+    removed = build(corpus, index)
+    assert (removed.read, removed.carried_over, removed.embedded) == (0, 4, 0)
+    assert published_generation(index).manifest["updated_from"] == first.generation
+    assert pairs(index) == set()
+    build(corpus, tmp_path / "without", force=True)
+    assert_same_search(index, tmp_path / "without")
+
+    shutil.move(tmp_path / BILINGUAL, corpus / BILINGUAL)
+    added = build(corpus, index)
+    assert (added.read, added.carried_over) == (1, 4)
+    assert added.paragraphs == first.paragraphs
+    rebuilt = tmp_path / "rebuilt"
+    build(corpus, rebuilt, force=True)
+    assert paragraph_ids(index) == paragraph_ids(rebuilt)
+    assert pairs(index) == all_pairs
+    assert_same_search(index, rebuilt)
+
+
+def test_a_changed_file_replaces_its_paragraphs(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build(corpus, index)
+    report = sorted(corpus.glob("001_*.txt"))[0]
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text + "\n\nЗаключительный абзац про квазисинхротрон в Караганде.\n", encoding="utf-8")
+    changed = build(corpus, index)
+    assert (changed.read, changed.carried_over) == (1, 4)
+    engine = SearchEngine(index)
+    try:
+        found = engine.search("квазисинхротрон", k=5)
+        assert found["results"][0]["text"].startswith("Заключительный абзац")
+        assert engine.suggester.complete("квазисинх")
+    finally:
+        engine.close()
+    report.write_text(text, encoding="utf-8")
+    back = build(corpus, index)
+    assert back.read == 1
+    engine = SearchEngine(index)
+    try:
+        assert not any("квазисинхротрон" in r["text"] for r in engine.search("квазисинхротрон", k=20)["results"])
+        assert not engine.suggester.complete("квазисинх")
+    finally:
+        engine.close()
+    rebuilt = tmp_path / "rebuilt"
+    build(corpus, rebuilt, force=True)
+    assert_same_search(index, rebuilt)
+
+
+def test_a_changed_catalogue_reads_its_folder_again(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build(corpus, index)
+    catalog = corpus / "catalog.toml"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert build(corpus, index).read == 5
+
+
+def test_many_updates_merge_whoosh_segments_and_keep_rows_right(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keyword_index, "MAX_SEGMENTS", 2)  # merge on the second update already
+    index = tmp_path / "index"
+    build(corpus, index)
+    reports = sorted(corpus.glob("00[0-3]_*.txt"))
+    for report in reports[:3]:
+        shutil.move(report, tmp_path / report.name)
+        build(corpus, index)
+        shutil.move(tmp_path / report.name, report)
+        build(corpus, index)
+    rebuilt = tmp_path / "rebuilt"
+    build(corpus, rebuilt, force=True)
+    assert paragraph_ids(index) == paragraph_ids(rebuilt)
+    assert_same_search(index, rebuilt)
+
+
+def test_force_rebuilds_every_file(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build(corpus, index)
+    forced = build(corpus, index, force=True)
+    assert (forced.read, forced.carried_over) == (5, 0)
+    assert "updated_from" not in published_generation(index).manifest
