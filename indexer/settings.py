@@ -7,7 +7,10 @@ import, so a library user passes what they want and tests set what they test.
     KAZSEARCH_CACHE        embedding cache folder (var/cache)
     KAZSEARCH_MODEL        embedding model id for new indexes (e5-small-q4; see models/README.md)
     KAZSEARCH_MODELS       where st:<name> models are looked for (models/ of the repository)
-    KAZSEARCH_MAX_FILE_MB  larger files are skipped when indexing (50)
+    KAZSEARCH_MAX_FILE_MB  larger files are skipped when indexing, and refused when uploaded (50)
+    KAZSEARCH_UPLOAD_TOKEN the secret that lets a client add and delete documents through the web app
+                           (``/upload``, ``POST /api/documents``); unset or empty: uploads are disabled, so a
+                           server is read-only unless its operator chooses otherwise
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     models_dir: Path = field(default=DEFAULT_MODELS_DIR)
     max_file_mb: float = DEFAULT_MAX_FILE_MB
+    upload_token: str | None = field(default=None, repr=False)  # a secret: kept out of logs
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -54,4 +58,5 @@ class Settings:
             model=env.get("KAZSEARCH_MODEL", DEFAULT_MODEL),
             models_dir=Path(env.get("KAZSEARCH_MODELS", DEFAULT_MODELS_DIR)),
             max_file_mb=max_file_mb,
+            upload_token=env.get("KAZSEARCH_UPLOAD_TOKEN") or None,
         )

@@ -1,4 +1,5 @@
-"""The web front end: search pages, the JSON API, OpenSearch and suggestions, over one live index.
+"""The web front end: search pages, the JSON API, OpenSearch and suggestions, over one live index; users'
+own documents uploaded into the corpus when the settings give an upload token.
 
 app = create_app("var/index")      # Flask app factory; `python -m web` serves it with waitress
 """
@@ -12,7 +13,7 @@ from flask import Flask
 from indexer.settings import Settings
 from indexer.threads import limit_blas_threads
 from search.engine import SearchEngine
-from web import api, errors, i18n, live_engine, pages, security
+from web import api, errors, i18n, live_engine, pages, security, uploads
 from web.live_engine import LiveEngine
 
 
@@ -44,4 +45,5 @@ def create_app(
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
+    uploads.init_app(app, settings, index)
     return app

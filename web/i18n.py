@@ -109,6 +109,54 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "поиск по словам не уложился в {ms} мс: показано найденное к этому моменту",
         "kk": "сөздер бойынша іздеу {ms} мс ішінде аяқталмады: осы сәтке дейін табылғаны көрсетілген",
     },
+    # Users' own documents (web/uploads.py)
+    "upload_title": {"ru": "Свои документы", "kk": "Өз құжаттарыңыз", "en": "Your documents"},
+    "upload_intro": {
+        "ru": "PDF, DOCX, ODT, HTML или текст, до {mb:g} МБ. Документ индексируется в фоне; "
+        "за ходом работы можно следить на странице задания.",
+        "kk": "PDF, DOCX, ODT, HTML немесе мәтін, {mb:g} МБ-қа дейін. Құжат фондық режимде индекстеледі; "
+        "жұмыстың барысы тапсырма бетінде көрінеді.",
+        "en": "PDF, DOCX, ODT, HTML or plain text, up to {mb:g} MB. The document is indexed in the background; "
+        "its job page shows how far it has got.",
+    },
+    "upload_disabled": {
+        "ru": "Загрузка документов на этом сервере выключена: её включает переменная окружения KAZSEARCH_UPLOAD_TOKEN.",
+        "kk": "Бұл серверде құжат жүктеу өшірулі: оны KAZSEARCH_UPLOAD_TOKEN орта айнымалысы қосады.",
+        "en": "Uploads are disabled on this server: the environment variable KAZSEARCH_UPLOAD_TOKEN enables them.",
+    },
+    "upload_file": {"ru": "Файл", "kk": "Файл", "en": "File"},
+    "upload_token": {"ru": "Ключ загрузки", "kk": "Жүктеу кілті", "en": "Upload token"},
+    "upload_submit": {"ru": "Загрузить", "kk": "Жүктеу", "en": "Upload"},
+    "uploaded_documents": {"ru": "Загруженные документы", "kk": "Жүктелген құжаттар", "en": "Uploaded documents"},
+    "no_uploads": {
+        "ru": "Загруженных документов пока нет.",
+        "kk": "Әзірге жүктелген құжат жоқ.",
+        "en": "No documents uploaded yet.",
+    },
+    "delete": {"ru": "Удалить", "kk": "Жою", "en": "Delete"},
+    "jobs_under_way": {"ru": "Выполняются", "kk": "Орындалуда", "en": "Under way"},
+    "job_add": {"ru": "Добавление документа", "kk": "Құжатты қосу", "en": "Adding a document"},
+    "job_delete": {"ru": "Удаление документа", "kk": "Құжатты жою", "en": "Deleting a document"},
+    "job_queued": {"ru": "в очереди", "kk": "кезекте", "en": "queued"},
+    "job_running": {"ru": "выполняется", "kk": "орындалуда", "en": "running"},
+    "job_done": {"ru": "готово", "kk": "дайын", "en": "done"},
+    "job_failed": {"ru": "не выполнено", "kk": "орындалмады", "en": "failed"},
+    "jobs_ahead": {"ru": "заданий впереди: {ahead}", "kk": "алда {ahead} тапсырма бар", "en": "{ahead} jobs ahead"},
+    "job_refreshes": {
+        "ru": "Страница обновляется сама.",
+        "kk": "Бет өздігінен жаңарады.",
+        "en": "This page refreshes itself.",
+    },
+    "job_indexed": {
+        "ru": "Проиндексировано абзацев: {paragraphs}; поиск найдёт их через несколько секунд.",
+        "kk": "{paragraphs} абзац индекстелді; іздеу оларды бірнеше секундтан кейін табады.",
+        "en": "{paragraphs} paragraphs indexed; search finds them within a few seconds.",
+    },
+    "job_deleted": {
+        "ru": "Документ убран из корпуса; через несколько секунд поиск перестанет его находить.",
+        "kk": "Құжат корпустан алынды; бірнеше секундтан кейін іздеу оны таппайды.",
+        "en": "The document is out of the corpus; within a few seconds search no longer finds it.",
+    },
     "keyword_leg": {"ru": "слова", "kk": "сөздер", "en": "words"},
     "semantic_leg": {"ru": "смысл", "kk": "мағына", "en": "meaning"},
 }
