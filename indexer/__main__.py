@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import sys
+import time
 from pathlib import Path
 
 from indexer.build import NoDocuments, build_index
@@ -18,6 +19,8 @@ from indexer.catalog import CatalogError
 from indexer.encoders import EncoderError
 from indexer.generation import IndexNotFound, PublishError, published_generation
 from indexer.settings import Settings, SettingsError
+
+WATCH_SECONDS = 5.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--wait", action="store_true", help="wait for another indexer publishing here to finish")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--watch",
+        type=float,
+        nargs="?",
+        const=WATCH_SECONDS,
+        metavar="SECONDS",
+        help=f"keep following the folders: update the index when files change (every {WATCH_SECONDS:g} s)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -63,16 +74,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     paths = args.paths or [settings.corpus]
+    if args.watch is None:
+        return _index(args, paths, settings, args.force)
+    print(f"following {', '.join(map(str, paths))} (Ctrl-C to stop)", flush=True)
+    force = args.force
+    try:
+        while True:  # a failed round (a catalogue being edited, another indexer) is said and tried again
+            _index(args, paths, settings, force=force, following=True)
+            force = False
+            time.sleep(args.watch)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _index(
+    args: argparse.Namespace, paths: list[Path], settings: Settings, force: bool, following: bool = False
+) -> int:
+    """One build or update, its outcome printed; the exit status. ``following``: a round of --watch."""
     try:
         report = build_index(
             paths,
             args.index,
-            force=args.force,
+            force=force,
             progress=not args.quiet,
             model=args.model,
             cache_dir=args.cache,
             max_file_mb=args.max_file_mb,
-            wait=args.wait,
+            wait=args.wait or following,  # a follower waits its turn
             models_dir=settings.models_dir,
         )
     except CatalogError as error:
@@ -89,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     except NoDocuments as error:
         print(f"error: {error}; the published index, if any, is unchanged", file=sys.stderr)
         return 1
+    if report.up_to_date and following:  # a follower says only what changed
+        return 0
     for problem in report.skipped:
         print(f"skipped: {problem}", file=sys.stderr)
     if report.up_to_date:

@@ -3,8 +3,13 @@ exactly what a full build of the same files finds (real corpus, whoosh, pymorphy
 
 from __future__ import annotations
 
+import queue
 import shutil
+import signal
+import subprocess
+import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -12,7 +17,7 @@ from indexer import keyword_index
 from indexer.build import build_index
 from indexer.generation import published_generation
 from search.engine import SearchEngine
-from tests.conftest import CACHE, CORPUS
+from tests.conftest import CACHE, CORPUS, PYTHON, ROOT
 
 # Plain words (term matrix), a Kazakh word, a phrase and a prefix (whoosh), an exclusion.
 QUERIES = [
@@ -157,3 +162,30 @@ def test_force_rebuilds_every_file(corpus: Path, tmp_path: Path) -> None:
     forced = build(corpus, index, force=True)
     assert (forced.read, forced.carried_over) == (5, 0)
     assert "updated_from" not in published_generation(index).manifest
+
+
+def test_watch_updates_the_index_when_a_file_is_added(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "first.txt").write_text("Первый доклад о правах человека в Казахстане.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    command = [PYTHON, "-m", "indexer", str(folder), "--index", str(index), "--cache", str(CACHE), "--quiet"]
+    follower = subprocess.Popen(
+        [*command, "--watch", "0.2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read_lines(stream: IO[str]) -> None:
+        for line in stream:
+            lines.put(line)
+
+    threading.Thread(target=read_lines, args=(follower.stdout,), daemon=True).start()
+    try:
+        assert "following" in lines.get(timeout=60)
+        assert lines.get(timeout=120).startswith("indexed 1 documents, 1 paragraphs")
+        (folder / "second.txt").write_text("Второй доклад о пытках.\n", encoding="utf-8")
+        assert lines.get(timeout=120).startswith("indexed 2 documents (read 1, kept 1 unchanged)")
+    finally:
+        follower.send_signal(signal.SIGINT)
+        assert follower.wait(timeout=30) == 0
+    assert [d["doc_id"] for d in published_generation(index).manifest["documents"]] == ["first", "second"]
