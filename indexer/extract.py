@@ -26,6 +26,7 @@ from indexer.formats.blocks_to_paragraphs import paragraph_pairs, paragraphs_fro
 from indexer.formats.detect import TEXT
 from indexer.long_paragraphs import split_long_paragraphs
 from indexer.paragraphs import Paragraph, split_paragraphs
+from indexer.passages import whole_passages
 
 # Plain text is indexed from a file named as a document (a ".pdf" that holds text is read as text); any file whose
 # content is a PDF, DOCX, ODT or HTML document is read whatever its name.
@@ -102,7 +103,7 @@ def load_document(path: Path, catalog: dict[str, dict], data: bytes | None = Non
     if extracted is None:
         paragraphs, file_meta = _text_paragraphs(data, path), {}
     else:
-        paragraphs, file_meta = paragraphs_from_blocks(extracted.blocks), extracted.meta
+        paragraphs, file_meta = whole_passages(paragraphs_from_blocks(extracted.blocks)), extracted.meta
     paragraphs = split_long_paragraphs(paragraphs)
     if not paragraphs:
         raise DocumentError(f"{path.name}: no text paragraphs found")
@@ -124,7 +125,8 @@ def _text_paragraphs(data: bytes, path: Path) -> list[Paragraph]:
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(f"{path.name}: unsupported file type (kazsearch reads {', '.join(SUPPORTED_SUFFIXES)})")
     text = unicodedata.normalize("NFC", decode_text(data, path.name))
-    return _beir_paragraphs(text, path.name) if suffix == ".jsonl" else split_paragraphs(text)
+    # A BEIR record is a passage as the set gives it; a report's paragraphs are made whole passages.
+    return _beir_paragraphs(text, path.name) if suffix == ".jsonl" else whole_passages(split_paragraphs(text))
 
 
 def _file_title(file_meta: dict) -> str | None:

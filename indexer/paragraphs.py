@@ -10,8 +10,12 @@ The splitter reads the layout the extraction kept and decides, line by line, whe
 2. ``_is_boundary``: a paragraph ends before a numbered paragraph (``12. …``, kept as the label), a bullet or
    dash item, a table row, after a whitespace-only separator line, or where a sentence ends on a short line
    and the next line starts a new one.
-3. ``_make_paragraph``: lines are joined, hyphenation at line end undone (real compound hyphens stay),
-   white space folded; short headline-like blocks become the ``section`` of what follows instead of results.
+3. ``_cut_where_translation_does``: in a document given in Kazakh and in Russian, a paragraph that ends on a full
+   line before one that starts a sentence is cut where its translation is (``indexer.translation_cuts``).
+4. ``_assemble``: lines are joined, hyphenation at line end undone (real compound hyphens stay), white space
+   folded; short headline-like blocks become the ``section`` of what follows instead of results; a run of
+   tab-separated lines is a table, one ``table-row`` paragraph per row with its column headers
+   (``indexer.formats.tables``, as in every other format); a block with a signature line is a ``signature``.
 
 The report-specific cases it has to survive are listed in ``corpus/STRUCTURE.md`` of the shared data.
 """
@@ -23,7 +27,11 @@ import statistics
 from dataclasses import dataclass, field
 
 from indexer.analysis import is_known_russian_word, is_russian_name, leans_forward, normalise
+from indexer.formats.blocks import SIGNATURE, TABLE_ROW
+from indexer.formats.tables import Cell, table_rows
 from indexer.language import kazakh_letters
+from indexer.records import FURNITURE
+from indexer.translation_cuts import translation_cuts
 
 _NUMBERED = re.compile(r"^(\d{1,4})\.\s+\S")
 _FOOTNOTE = re.compile(r"^(\d{1,3})\s+\S")
@@ -31,6 +39,7 @@ _BULLET = re.compile(r"^(?:[•\uf0b7▪●◦·]|[-–—](?=\s))")
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S*$")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _SENTENCE_END = re.compile(r"[.!?:;…][»\"”’)\]]*$")
+_FULL_STOP = re.compile(r"[.!?…][»\"”’)\]]*$")
 _SENTENCE_START = re.compile(r"^[«\"„“(]*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9№§]")
 _LINE_HYPHEN = re.compile(r"([^\W\d_])[-‐]$")
 _DASH_END = re.compile(r"\d[–—]$")
@@ -114,6 +123,8 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         if i == 0 or one_per_line or _is_boundary(lines[i - 1], line, numbered, width):
             blocks.append(_Block(label=line.label))
         blocks[-1].lines.append(line)
+    if not (numbered or one_per_line):  # the report's own numbers, or a paragraph a line: no break is in doubt
+        blocks = _cut_where_translation_does(blocks)
     return _assemble(blocks, numbered)
 
 
@@ -255,25 +266,68 @@ def _switches_language(prev: str, text: str) -> bool:
     return before is not None and after is not None and before != after
 
 
+def _cut_where_translation_does(blocks: list[_Block]) -> list[_Block]:
+    """The blocks, each cut where the document's translation of it is two paragraphs (see the module's notes)."""
+    places = [_cut_places(block) for block in blocks]
+    pieces = [_pieces(block, cuts) for block, cuts in zip(blocks, places, strict=True)]
+    cut: list[_Block] = []
+    for block, cuts, piece in zip(blocks, places, translation_cuts(pieces), strict=True):
+        if piece is None:
+            cut.append(block)
+        else:
+            at = cuts[piece - 1]
+            cut += [_Block(block.lines[:at], block.label), _Block(block.lines[at:])]
+    return cut
+
+
+def _pieces(block: _Block, cuts: list[int]) -> list[str]:
+    """A block's text in pieces, cut before each line of ``cuts``."""
+    bounds = [0, *cuts, len(block.lines)]
+    return [_join(block.lines[start:end]) for start, end in zip(bounds, bounds[1:], strict=False)]
+
+
+def _cut_places(block: _Block) -> list[int]:
+    """Where a block may hold a paragraph break the layout does not show: a line that ends a sentence, then one
+    that starts a sentence (not a name: "… им. Ш." / "Кабылбаева"), inside a block that signs nothing."""
+    if any(line.signature for line in block.lines):
+        return []
+    return [
+        i
+        for i in range(1, len(block.lines))
+        if _FULL_STOP.search(block.lines[i - 1].text)
+        and _SENTENCE_START.match(block.lines[i].text)
+        and not _starts_with_name(block.lines[i].text)
+    ]
+
+
 def _assemble(blocks: list[_Block], numbered: bool) -> list[Paragraph]:
     texts = [_join(block.lines) for block in blocks]
     headings = [
         _is_heading_block(block, text, numbered, following is not None and following.lines[0].gap, len(next_text))
         for block, text, following, next_text in zip(blocks, texts, [*blocks[1:], None], [*texts[1:], ""], strict=True)
     ]
+    closing_lines: set[int] = set()
     for i in range(len(blocks) - 1):
         if headings[i] and headings[i + 1] and blocks[i + 1].lines[0].page_break:
             headings[i] = False  # a closing line at a part's end (the issuer's name), not a title
+            closing_lines.add(i)
     paragraphs: list[Paragraph] = []
     section: str | None = None
     heading: list[str] = []
-    for block, text, is_heading in zip(blocks, texts, headings, strict=True):
+    table: list[_Block] = []
+    for i, (block, text, is_heading) in enumerate(zip(blocks, texts, headings, strict=True)):
         if is_heading:
             # A part title followed by a topic reads as one section: keep the last two.
             heading = [*heading[-1:], _BULLET.sub("", text).strip()]
             section = " — ".join(heading)
             continue
         heading = []
+        if "\t" in text:
+            table.append(block)
+            if i + 1 == len(blocks) or "\t" not in texts[i + 1]:
+                paragraphs += _table_paragraphs(table, section, len(paragraphs))
+                table = []
+            continue
         paragraphs.append(
             Paragraph(
                 ordinal=len(paragraphs) + 1,
@@ -281,9 +335,34 @@ def _assemble(blocks: list[_Block], numbered: bool) -> list[Paragraph]:
                 lines=(block.lines[0].no, block.lines[-1].no),
                 label=block.label,
                 section=section,
+                kind=_kind(block, i in closing_lines),
             )
         )
     return paragraphs
+
+
+def _kind(block: _Block, closes_part: bool) -> str | None:
+    """A signature line's block is a signature; a part's closing line (the issuer) is furniture; else None."""
+    if any(line.signature for line in block.lines):
+        return SIGNATURE
+    return FURNITURE if closes_part else None
+
+
+def _table_paragraphs(rows: list[_Block], section: str | None, before: int) -> list[Paragraph]:
+    """A table's rows (one line each, cells split by tabs) as ``table-row`` paragraphs, each value under its
+    column's header where the first row is one; ``before``: how many paragraphs precede them."""
+    cells = [[Cell([(cell, False)]) for cell in _join(row.lines).split("\t")] for row in rows]
+    return [
+        Paragraph(
+            ordinal=before + n,
+            text=text,
+            lines=(rows[index].lines[0].no, rows[index].lines[-1].no),
+            label=label,
+            section=section,
+            kind=TABLE_ROW,
+        )
+        for n, (index, text, label) in enumerate(table_rows(cells), start=1)
+    ]
 
 
 def _is_heading_block(block: _Block, text: str, numbered: bool, before_gap: bool, next_chars: int) -> bool:

@@ -1,5 +1,6 @@
 """The paragraphs of a generation as search sees them: records by row and id, their languages and documents
-as arrays (filters become row masks), and the Kazakh ↔ Russian translations.
+as arrays (filters become row masks), and the Kazakh ↔ Russian translations. Furniture and signatures are
+shown in their documents but are never results: no mask lets them through.
 
 Unknown ids give None, never an exception: callers decide whether that is a 404.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexer.records import ParagraphRecord
+from indexer.records import SHOWN_ONLY, ParagraphRecord
 from search.parallel import ParallelRow, parallel_rows
 
 
@@ -18,6 +19,8 @@ class ParagraphStore:
         self.rows = {record.id: row for row, record in enumerate(records)}
         self.langs = np.array([record.lang for record in records])
         self.docs = np.array([record.doc_id for record in records])
+        # Rows a search may return: a letter's closing block or a signature cites nothing on its own.
+        self.citable = np.array([record.kind not in SHOWN_ONLY for record in records], dtype=bool)
         self.alignment = alignment
         self.translations = self._best_translations(alignment)
         pairs = [(row, other) for row, other in self.translations.items() if row < other]
@@ -31,8 +34,8 @@ class ParagraphStore:
         return None if row is None else self.records[row]
 
     def allowed(self, lang: str | None = None, doc: str | None = None) -> np.ndarray:
-        """Rows in language ``lang`` and document ``doc`` (either may be None: any)."""
-        allowed = np.ones(len(self.records), dtype=bool)
+        """Citable rows in language ``lang`` and document ``doc`` (either may be None: any)."""
+        allowed = self.citable.copy()
         if lang:
             allowed &= self.langs == lang
         if doc:

@@ -9,7 +9,10 @@ from pathlib import Path
 from tests.conftest import CACHE, PYTHON, ROOT
 
 # Paragraphs apart by a white-space line, as in the PDF extractions: two paragraphs, the first of two sentences.
-REPORT = "Суды рассматривают жалобы на пытки. Решения суда публикуются.\n\n \n\nВторой абзац о правах человека.\n"
+REPORT = (
+    "Суды рассматривают жалобы на пытки. Решения суда публикуются.\n\n \n\n"
+    "Второй абзац говорит о правах человека в Казахстане.\n"
+)
 OTHER = "Отчёт о пробации.\n\n \n\nСлужба пробации работает в каждом районе и помогает осуждённым.\n"
 SENTENCE = "Комитет рекомендует государству-участнику обеспечить независимое расследование всех заявлений о пытках. "
 

@@ -4,7 +4,7 @@ import pytest
 
 from indexer.extract import DocumentError, load_document
 
-TEXT = "Заголовок отчёта\n\n\n\nПервый абзац текста о правах человека.\n\n \n\nВторой абзац, уже другой.\n"
+TEXT = "Заголовок отчёта\n\n\n\nПервый абзац текста о правах человека.\n\n \n\nВторой абзац, уже о свободе собраний.\n"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251", "utf-16"])
@@ -14,7 +14,7 @@ def test_text_in_any_common_encoding_reads_the_same(tmp_path, encoding):
     document = load_document(path, {})
     assert [p.text for p in document.paragraphs] == [
         "Первый абзац текста о правах человека.",
-        "Второй абзац, уже другой.",
+        "Второй абзац, уже о свободе собраний.",
     ]
     assert document.doc_id == "report"
     assert document.title == "Заголовок отчёта"

@@ -58,13 +58,20 @@ def paragraphs_from_blocks(blocks: list[Block]) -> list[Paragraph]:
 def paragraph_pairs(paragraphs: list[Paragraph], block_pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Translation pairs of block indices (``Extracted.pairs``) as pairs of paragraph ordinals (Kazakh, other).
 
-    A block cut into several paragraphs (``split_long_paragraphs``) is paired by its first piece.
+    A block cut into several paragraphs (``split_long_paragraphs``) is paired by its first piece; a paragraph
+    joined from several blocks (``indexer.passages``: a list of short items) by its first pair, once.
     """
     by_block: dict[int, int] = {}
     for paragraph in paragraphs:
         for block in range(paragraph.lines[0], paragraph.lines[1] + 1):
             by_block.setdefault(block - 1, paragraph.ordinal)
-    return [(by_block[kk], by_block[other]) for kk, other in block_pairs if kk in by_block and other in by_block]
+    pairs: list[tuple[int, int]] = []
+    paired: set[int] = set()
+    for kk, other in block_pairs:
+        if kk in by_block and other in by_block and not {by_block[kk], by_block[other]} & paired:
+            pairs.append((by_block[kk], by_block[other]))
+            paired |= {by_block[kk], by_block[other]}
+    return pairs
 
 
 def _open_heading(stack: list[tuple[int | None, str]], level: int | None, text: str, follows_heading: bool) -> None:

@@ -44,7 +44,10 @@ class Cell:
 
 
 _MAX_HEADER_CELL = 120
+_HEADER_WORDS = 6  # a column's name is a few words
 _ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+# A column headed by a year or a span of years: "2015", "2015 г.", "2015–2016 гг.", "2015 жыл".
+_YEARS = re.compile(r"^(?:19|20)\d\d(?:\s*[-–—]\s*(?:19|20)\d\d)?(?:\s*(?:гг?|год|жыл)\.?)?$")
 _BULLET = re.compile(r"^[-–—•·▪●]\s")
 # Lines this short, stacked in one cell, are one text broken for layout (an address, an approval stamp).
 _SHORT_LINE = 80
@@ -74,13 +77,27 @@ def add_table(out: BlockList, rows: list[list[Cell]], *, header_rows: int = 0, *
     if languages:
         _add_bilingual(out, rows, languages, **hints)
         return
+    for index, text, label in table_rows(rows, header_rows=header_rows):
+        out.add(text, TABLE_ROW, label=label, **_on_page(rows[index][0], hints))
+
+
+def table_rows(rows: list[list[Cell]], *, header_rows: int = 0) -> list[tuple[int, str, str | None]]:
+    """A data table's body rows, each as (its index in ``rows``, "Header: value; Header: value", its row number).
+
+    The first row is the header when ``header_rows`` says so or it reads as one; rows without text give nothing.
+    Plain-text tables (``indexer.paragraphs``) use this directly: the same rows as every other format's.
+    """
+    kept = [i for i, row in enumerate(rows) if any(cell.text for cell in row)]
+    body = _drop_empty([rows[i] for i in kept])  # keeps exactly the rows of ``kept``, in order
     header: list[Cell] | None = None
-    if header_rows or _is_header(rows[0], rows[1:]):
-        header, rows = rows[0], rows[1:]
-    for row in rows:
+    if body and (header_rows or _is_header(body[0], body[1:])):
+        header, body, kept = body[0], body[1:], kept[1:]
+    found = []
+    for index, row in zip(kept, body, strict=True):
         text, label = _row_text(row, header)
         if text:
-            out.add(text, TABLE_ROW, label=label, **_on_page(row[0], hints))
+            found.append((index, text, label))
+    return found
 
 
 def _drop_empty(rows: list[list[Cell]]) -> list[list[Cell]]:
@@ -190,10 +207,15 @@ def _is_header(row: list[Cell], body: list[list[Cell]]) -> bool:
         return False
     if all(cell.bold for cell in cells) and not all(cell.bold for cell in body[0] if cell.text):
         return True
-    # Without formatting: short labels with no figures in them, over at least two rows of values.
-    return len(body) >= 2 and all(
-        len(cell.text) <= _MAX_HEADER_CELL and not re.search(r"\d", cell.text) for cell in cells
-    )
+    # Without formatting: column names (a few words, no figures; a time series' years, two at least) over rows of
+    # figures. Over rows of words a first row of words is as likely a row of the table: taking it for a header
+    # would put it before every other row, so it is read as a row.
+    if len(body) < 2 or any(len(cell.text.split()) > _HEADER_WORDS for cell in cells):
+        return False
+    years = sum(bool(_YEARS.match(cell.text)) for cell in cells)
+    if years == 1 or not all(_YEARS.match(cell.text) or not re.search(r"\d", cell.text) for cell in cells):
+        return False
+    return 2 * sum(any(re.search(r"\d", cell.text) for cell in row) for row in body) >= len(body)
 
 
 def _row_text(row: list[Cell], header: list[Cell] | None) -> tuple[str, str | None]:
