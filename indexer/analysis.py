@@ -8,10 +8,12 @@ stored in the keyword index and the forms looked up at search time always agree:
 - ``tokenize``: normalised words and numbers with their character offsets (letters and digits glued together, as in
   ``УПК69`` or ``COVID-1975``, are split, so a glued footnote number does not hide the word);
 - ``russian_lemmas``: every distinct pymorphy3 normal form of a word (homonyms included), cached;
-- ``kazakh_stem`` (in :mod:`indexer.kazakh_stemmer`): suffix stripping with vowel harmony.
+- ``kazakh_forms``: a Kazakh word's lemmas from the Apertium analyser (:mod:`indexer.kazakh_morphology`), or,
+  for a word it does not know, its stem by suffix stripping with vowel harmony (:mod:`indexer.kazakh_stemmer`).
 
-Bump ``ANALYSIS_VERSION`` whenever a change here alters the forms produced: the manifest records it and the
-search side refuses an index analysed differently.
+Bump ``ANALYSIS_VERSION`` whenever a change here alters the forms produced, or a change to the splitting alters
+the paragraphs of an unchanged file: the manifest records it, an unchanged corpus is rebuilt when it differs,
+and the search side refuses an index analysed differently.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from typing import NamedTuple
 
 import pymorphy3
 
+from indexer.kazakh_morphology import kazakh_lemmas
 from indexer.kazakh_stemmer import kazakh_stem
 
-ANALYSIS_VERSION = 1
+# 2: whole passages (furniture, joined fragments), cuts by translation, plain-text tables; 3: Kazakh lemmas
+ANALYSIS_VERSION = 3
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 
@@ -176,10 +180,15 @@ def is_stopword(word: str) -> bool:
     return word in KAZAKH_STOPWORDS or is_russian_stopword(word)
 
 
+def kazakh_forms(word: str) -> tuple[str, ...]:
+    """A normalised Kazakh word's index forms: every lemma the analyser gives it, else its stem."""
+    return kazakh_lemmas(word) or (kazakh_stem(word),)
+
+
 def analyse_word(word: str, lang: str) -> tuple[str, ...]:
-    """Index forms of a normalised word in a text of language ``lang``: Kazakh stems or Russian lemmas."""
+    """Index forms of a normalised word in a text of language ``lang``: Kazakh lemmas or Russian lemmas."""
     if word.isdigit():
         return (word,)
     if lang == "kk":
-        return (kazakh_stem(word),)
+        return kazakh_forms(word)
     return russian_lemmas(word)

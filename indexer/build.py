@@ -26,7 +26,9 @@ from indexer.generation import (
     write_jsonl,
 )
 from indexer.keyword_index import BM25_B, BM25_K1, KeywordIndex
+from indexer.meaning_null import embed_null_queries, load_null_queries, meaning_null, save_null_queries
 from indexer.new_paragraphs import NewParagraphs, embed_new_paragraphs, paragraph_records
+from indexer.sentences import SentenceIndex
 from indexer.settings import DEFAULT_CACHE, DEFAULT_MAX_FILE_MB, DEFAULT_MODEL, DEFAULT_MODELS_DIR
 from indexer.sources import MB, find_corpus_files, read_source
 from indexer.update import update_generation
@@ -116,11 +118,15 @@ def build_index(
         with ThreadPoolExecutor(max_workers=1) as helper:
             new = helper.submit(embed_new_paragraphs, encoder, documents, added, cache_dir, progress)
             if previous and kept:
-                by_lang = update_generation(previous, building, {d["doc_id"] for d in kept}, added, new)
+                langs = update_generation(previous, building, {d["doc_id"] for d in kept}, added, new)
+                null_vectors = load_null_queries(previous.path)
             else:
                 _write_generation(building, added, new)
-                by_lang = Counter(record["lang"] for record in added)
+                langs = [record["lang"] for record in added]
+                null_vectors = embed_null_queries(encoder)
             embedded = new.result().embedded
+        save_null_queries(building, null_vectors)
+        by_lang = Counter(langs)
         documents_json = kept + [
             {
                 "doc_id": d.doc_id,
@@ -141,6 +147,9 @@ def build_index(
             "sources": sources,
             "documents": documents_json,
             "skipped": skipped,
+            "meaning_null": meaning_null(
+                null_vectors, VectorIndex.load(building).vectors, SentenceIndex.load(building), langs
+            ),
             "counts": {"documents": len(documents_json), "paragraphs": by_lang.total(), "by_lang": dict(by_lang)},
         }
         if previous and kept:

@@ -30,7 +30,8 @@ from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from indexer.analysis import analyse_word, tokenize
-from indexer.term_matrix import Alternative, TermMatrix
+from indexer.records import indexed_text
+from indexer.term_matrix import Alternative, TermMatrix, WordMatches
 
 # BM25F parameters, chosen on the dev queries (search/evaluate.py); paragraphs vary from one line to a page.
 BM25_K1 = 0.9
@@ -91,7 +92,8 @@ def _field_applies(field: str, record: dict) -> bool:
 
 def _field_terms(analyzer: WordAnalyzer, field: str, records: list[dict]) -> Iterator[Iterator[str]]:
     for record in records:
-        yield analyzer.terms(record["text"]) if _field_applies(field, record) else iter(())
+        text = indexed_text(record["text"], record["section"])
+        yield analyzer.terms(text) if _field_applies(field, record) else iter(())
 
 
 def _fields(schema: Schema, records: list[dict]) -> dict[str, Iterator[Iterator[str]]]:
@@ -101,13 +103,14 @@ def _fields(schema: Schema, records: list[dict]) -> dict[str, Iterator[Iterator[
 
 def _add_documents(writer: IndexWriter, records: Iterable[dict]) -> None:
     for record in records:
+        text = indexed_text(record["text"], record["section"])  # a heading's words find the paragraphs under it
         writer.add_document(
             id=record["id"],
             doc_id=record["doc_id"],
             lang=record["lang"],
-            exact=record["text"],
-            ru=record["text"] if _field_applies("ru", record) else "",
-            kk=record["text"] if _field_applies("kk", record) else "",
+            exact=text,
+            ru=text if _field_applies("ru", record) else "",
+            kk=text if _field_applies("kk", record) else "",
         )
 
 
@@ -235,16 +238,14 @@ class KeywordIndex:
                 hits.append(KeywordHit(int(self._row_of[hit.docnum]), hit.score, count))
             return hits, len(results)
 
-    def score_words(
-        self, words: list[list[Alternative]], allowed: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Every row's BM25 for an OR of plain words (0 outside ``allowed``) and how many of the words it
-        matches: ``search``'s scores, on the term matrix, in a fraction of the time."""
-        scores, matched = self.terms.score(words)
+    def score_words(self, words: list[list[Alternative]], allowed: np.ndarray | None = None) -> WordMatches:
+        """Every row's BM25 for an OR of plain words (0 outside ``allowed``), how many of the words it matches
+        and its share of their idf: ``search``'s scores, on the term matrix, in a fraction of the time."""
+        found = self.terms.score(words)
         if allowed is not None:
-            scores[~allowed] = 0.0
-            matched[~allowed] = 0
-        return scores, matched
+            for array in found:
+                array[~allowed] = 0
+        return found
 
     def rows(self, query: Query, seconds: float | None = None) -> tuple[set[int], bool]:
         """The rows that match ``query``, unscored, and whether the search stopped after ``seconds`` (then the

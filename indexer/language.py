@@ -2,7 +2,8 @@
 
 langdetect has no Kazakh profile (it calls Kazakh ``ru``, ``uk`` or ``mk``), so Kazakh is recognised first by
 its own letters (ә ғ қ ң ө ұ ү һ і); Cyrillic text without them is Russian, and langdetect, seeded so that
-results repeat, tells English from other Latin-script text.
+results repeat, tells English from other Latin-script text. A text of a few words may have no Kazakh letter
+(``азаптау``, torture): there a word that the Kazakh analyser knows and pymorphy3 does not makes it Kazakh.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import re
 
 from langdetect import DetectorFactory, LangDetectException, detect
 
-from indexer.analysis import KAZAKH_LETTERS, normalise
+from indexer.analysis import KAZAKH_LETTERS, is_known_russian_word, normalise, tokenize
+from indexer.kazakh_morphology import kazakh_analyses
 
 DetectorFactory.seed = 0
 
@@ -21,6 +23,7 @@ LANGUAGES = ("kk", "ru", "en", "other")  # every value detect_language gives
 # to 0.08 separated the Kazakh paragraphs from the Russian ones; Russian text quoting a Kazakh name stays
 # far below.
 KAZAKH_SHARE = 0.03
+SHORT_TEXT_WORDS = 3  # up to this many words, the analysers' lexicons decide a text without Kazakh letters
 
 _CYRILLIC = re.compile(r"[а-яәғқңөұүһі]")
 _LATIN = re.compile(r"[a-z]")
@@ -39,8 +42,22 @@ def detect_language(text: str) -> str:
     if not cyrillic and not latin:
         return "other"
     if cyrillic >= latin:
-        return "kk" if kazakh and kazakh >= KAZAKH_SHARE * cyrillic else "ru"
+        if kazakh:
+            return "kk" if kazakh >= KAZAKH_SHARE * cyrillic else "ru"
+        return "kk" if _kazakh_words_only(text) else "ru"
     try:
         return "en" if detect(text) == "en" else "other"
     except LangDetectException:
         return "other"
+
+
+def _kazakh_words_only(text: str) -> bool:
+    """A short text with a Cyrillic word that only the Kazakh lexicon has (a name, which the analyser also
+    guesses for any unknown word, decides nothing: names are spelt alike in both languages)."""
+    words = [token.text for token in tokenize(text) if not token.text.isdigit()]
+    return 0 < len(words) <= SHORT_TEXT_WORDS and any(
+        _CYRILLIC.match(word)
+        and any(analysis.pos != "np" for analysis in kazakh_analyses(word))
+        and not is_known_russian_word(word)
+        for word in words
+    )

@@ -18,6 +18,7 @@ from indexer.embedding_cache import EmbeddingCache, embed_passages
 from indexer.encoders import Encoder
 from indexer.extract import Document
 from indexer.language import detect_language
+from indexer.records import embedded_text
 from indexer.sentences import SentenceIndex, sentence_spans, sentences_to_embed
 
 # A translation pair a document's layout states (a bilingual table's row) is certain, not a guess of the aligner.
@@ -36,8 +37,8 @@ def paragraph_records(document: Document) -> list[dict]:
     """The records stored and indexed for a document's paragraphs (the fields of ``--dump paragraphs``).
 
     Every record has every field: ``page`` (null where the source has no pages), ``kind`` (null for running text;
-    "note", "table-row", "list-item", "signature") and ``ocr``. The language is the layout's where it gives one
-    (a bilingual table's column), else the text's.
+    "note", "table-row", "list-item", "signature", "furniture") and ``ocr``. The language is the layout's where
+    it gives one (a bilingual table's column), else the text's.
     """
     return [
         {
@@ -80,7 +81,8 @@ def embed_new_paragraphs(
     spans = sentence_spans(tqdm(texts, desc="sentences", unit="¶", disable=not progress))
     cache = EmbeddingCache(cache_dir) if cache_dir else None  # SQLite: opened in the thread that uses it
     try:
-        every, embedded = embed_passages(encoder, texts + sentences_to_embed(texts, spans), cache, progress)
+        passages = [embedded_text(r["text"], r["section"], r["kind"]) for r in records]
+        every, embedded = embed_passages(encoder, passages + sentences_to_embed(texts, spans), cache, progress)
     finally:
         if cache:
             cache.close()

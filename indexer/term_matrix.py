@@ -30,6 +30,15 @@ TERM_NAMES = "terms.json"
 # One query word: alternatives that add up; each is (field, terms whose best weight counts, boost).
 Alternative = tuple[str, tuple[str, ...], float]
 
+
+class WordMatches(NamedTuple):
+    """Every paragraph's answer to an OR of query words."""
+
+    bm25: np.ndarray  # float32: the BM25 sum
+    matched: np.ndarray  # int16: how many of the words it holds
+    coverage: np.ndarray  # float32 0…1: the share of the words' idf it holds (rare words count more)
+
+
 _PARTS = ("indptr", "rows", "weights", "tf", "lengths")
 
 
@@ -188,22 +197,31 @@ class TermMatrix:
         end = bisect.bisect_left(ordered, prefix + "\U0010ffff", start)
         return ordered[start:end]
 
-    def score(self, words: list[list[Alternative]]) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 score of every paragraph for an OR of ``words``, and how many of the words each matches."""
+    def word_weight(self, alternatives: list[Alternative]) -> float:
+        """A query word's idf, from its most common form in the index: an unknown word weighs the most."""
+        frequency = max((self.document_frequency(f, t) for f, terms, _ in alternatives for t in terms), default=0)
+        return float(np.log(self.size / (frequency + 1)) + 1) if self.size else 1.0
+
+    def score(self, words: list[list[Alternative]]) -> WordMatches:
+        """BM25 score of every paragraph for an OR of ``words``, how many of the words each matches and which
+        share of the words' idf it covers."""
         scores = np.zeros(self.size, dtype=np.float32)
         matched = np.zeros(self.size, dtype=np.int16)
-        for alternatives in words:
+        covered = np.zeros(self.size, dtype=np.float32)
+        weights = [self.word_weight(alternatives) for alternatives in words]
+        for alternatives, weight in zip(words, weights, strict=True):
             hit = np.zeros(self.size, dtype=bool)
             for field, terms, boost in alternatives:
                 best = np.zeros(self.size, dtype=np.float32) if len(terms) > 1 else None
                 for term in terms:
-                    rows, weights = self.column(field, term)
+                    rows, term_weights = self.column(field, term)
                     if best is None:
-                        scores[rows] += boost * weights
+                        scores[rows] += boost * term_weights
                     else:
-                        best[rows] = np.maximum(best[rows], weights)
+                        best[rows] = np.maximum(best[rows], term_weights)
                     hit[rows] = True
                 if best is not None:
                     scores += boost * best
             matched += hit
-        return scores, matched
+            covered[hit] += weight
+        return WordMatches(scores, matched, covered / max(sum(weights), 1e-9))

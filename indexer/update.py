@@ -12,7 +12,6 @@ as a build of the same paragraphs in that order, but for whoosh's document numbe
 from __future__ import annotations
 
 import json
-from collections import Counter
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -25,13 +24,15 @@ from indexer.sentences import SentenceIndex
 from indexer.vector_index import VECTORS, VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary, update_vocabulary, write_vocabulary
 
+_LANG_KEY = '"lang": "'
+
 
 def update_generation(
     previous: Generation, building: Path, kept_docs: set[str], added: list[dict], new: Future[NewParagraphs]
-) -> Counter[str]:
+) -> list[str]:
     """Write into ``building`` the paragraphs of the ``previous`` generation whose document is in ``kept_docs``,
-    then the ``added`` records, whose vectors ``new`` brings once the encoder is done; return how many
-    paragraphs of each language the new generation has."""
+    then the ``added`` records, whose vectors ``new`` brings once the encoder is done; return the language of
+    each paragraph of the new generation, in row order."""
     with open(previous.path / PARAGRAPHS, encoding="utf-8") as paragraphs:
         lines = paragraphs.readlines()
     documents = previous.manifest["documents"]
@@ -71,7 +72,14 @@ def update_generation(
     gone = {record["id"] for record in removed}
     pairs = [p for p in read_jsonl(previous.path / ALIGNMENT) if p["kk_id"] not in gone and p["ru_id"] not in gone]
     write_jsonl(building / ALIGNMENT, pairs + vectors.pairs)
-    languages = Counter(previous.manifest["counts"]["by_lang"])
-    languages.subtract(record["lang"] for record in removed)
-    languages.update(record["lang"] for record in added)
-    return +languages
+    return [_language(line) for line in kept_lines] + [record["lang"] for record in added]
+
+
+def _language(line: str) -> str:
+    """A paragraph line's language, without parsing the whole line: the writer puts ``"lang": "xx"`` before
+    the text (``indexer/new_paragraphs.py``), so the first such key is the record's own."""
+    start = line.find(_LANG_KEY)
+    if start < 0:
+        return json.loads(line)["lang"]
+    start += len(_LANG_KEY)
+    return line[start : line.index('"', start)]

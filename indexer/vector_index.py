@@ -10,7 +10,38 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.sentences import SentenceIndex
+
 VECTORS = "vectors.npy"
+
+# A multilingual encoder finds text in the query's language closer than text in another, whatever it says. A
+# query in a language that is a minority of the index is corrected by this share of the mean sentence of its
+# language (``search/semantic.py`` says why and how it was measured).
+LANGUAGE_CORRECTION = 0.7
+MIN_LANGUAGE_SENTENCES = 20  # fewer sentences in a language give no reliable mean
+
+
+def minority_centroids(sentences: SentenceIndex, langs: np.ndarray) -> dict[str, np.ndarray]:
+    """The mean sentence vector of each language (``langs``: each paragraph's) that has at least
+    ``MIN_LANGUAGE_SENTENCES`` sentences but fewer than half of them: the languages whose queries are corrected.
+
+    Sentences, not paragraphs: how a document is cut into paragraphs (a letter's eight short lines joined into
+    one passage) must not move the correction.
+    """
+    matrix = np.asarray(sentences.vectors, dtype=np.float32)
+    sentence_langs = langs[sentences.spans[:, 0]] if len(sentences.spans) else langs[:0]
+    centroids = {}
+    for lang in set(sentence_langs.tolist()):
+        members = sentence_langs == lang
+        if MIN_LANGUAGE_SENTENCES <= members.sum() < len(sentence_langs) / 2:
+            centroids[lang] = matrix[members].mean(axis=0)
+    return centroids
+
+
+def corrected_query(query: np.ndarray, lang: str, centroids: dict[str, np.ndarray]) -> np.ndarray:
+    """The query vector less its language's pull, if that language is a minority of the index."""
+    centroid = centroids.get(lang)
+    return query if centroid is None else query - LANGUAGE_CORRECTION * centroid
 
 
 class VectorIndex:

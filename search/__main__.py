@@ -29,12 +29,24 @@ def _print_readable(response: Mapping[str, Any]) -> None:
     print(
         f"{response['total']} paragraphs for {response['query']!r} ({response['mode']}, {response['took_ms']:.0f} ms)"
     )
+    for note in response["notes"]:
+        print(f"note: {note}")
+    if not response["results"]:
+        print("Nothing in the reports matches this query.")
+        if response["unknown_words"]:
+            print(f"No report contains these words: {', '.join(response['unknown_words'])}.")
+        if response["did_you_mean"]:
+            print(f"Did you mean: {response['did_you_mean']}")
+        print("Try fewer or other words, or the other language (many answers exist only in Russian).")
+    elif response["did_you_mean"]:
+        print(f"Did you mean: {response['did_you_mean']}")
     for rank, result in enumerate(response["results"], start=1):
         number = f"para. {result['label']}" if result["label"] else f"¶{result['ordinal']}"
         section = f" · {result['section']}" if result["section"] else ""
         print(
             f"\n{rank}. {result['doc_title']}, {number}{section}  "
-            f"[{result['lang']}, {result['score']:.2f}, {result['id']}]"
+            f"[{result['lang']}, {result['score']:.2f}, {result['evidence']}, confidence {result['confidence']:.2f}, "
+            f"{result['id']}]"
         )
         print(f"   {_plain(result['snippet_html'])}")
 

@@ -38,6 +38,13 @@ class ResultJSON(TypedDict):
     semantic: LegJSON | None
     url: str
     translation: TranslationJSON | None
+    evidence: str | None  # "words", "meaning" or "both" (search/evidence.py); None for similar paragraphs
+    confidence: float | None  # 0…1: the chance that it answers the query, as calibrated (search/evidence.py)
+
+
+class TranslationTermsJSON(TypedDict):
+    lang: str
+    terms: list[str]
 
 
 class ResponseJSON(TypedDict):
@@ -45,6 +52,9 @@ class ResponseJSON(TypedDict):
     mode: str
     alpha: float
     total: int
+    unknown_words: list[str]  # the query's words that no paragraph holds in any form
+    did_you_mean: str | None  # the query with unknown words replaced by index words one edit away
+    translation: TranslationTermsJSON | None  # what the query was also searched as, in the other language
     took_ms: float
     partial: bool
     notes: Sequence[str]  # search.notes.Note: each note is its text
@@ -73,6 +83,8 @@ def result_json(
     keyword: LegScore | None,
     semantic: LegScore | None,
     translation: ParagraphRecord | None,
+    evidence: str | None = None,
+    confidence: float | None = None,
 ) -> ResultJSON:
     return {
         "id": record.id,
@@ -89,6 +101,8 @@ def result_json(
         "semantic": None if semantic is None else semantic.to_json(),
         "url": paragraph_url(record),
         "translation": translation_json(translation),
+        "evidence": evidence,
+        "confidence": confidence,
     }
 
 

@@ -14,13 +14,18 @@ Hybrid ranking, step by step:
    finds a Kazakh annex paragraph finds its Russian original too;
 4. fusion over the union of both legs' top candidates (``search/fusion.py``);
 5. paragraphs that contain every quoted phrase and identifier of the query (``"…"``, ``ДС-219``) stay ahead
-   of semantic near-misses.
+   of semantic near-misses;
+6. only paragraphs with evidence that they answer are results (``search/evidence.py``): enough of the query's
+   words, or a meaning closer than off-topic questions come to this index; each result says which, with a
+   calibrated confidence. A query nothing answers gets no results, its unknown words and a corrected query
+   (``search/spelling.py``).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Collection
 from contextlib import nullcontext
 from functools import lru_cache, partial
 from pathlib import Path
@@ -39,6 +44,7 @@ from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.borrowed_words import borrowed_words
 from search.contract import LegScore, ResponseJSON, ResultJSON, paragraph_json, result_json
+from search.evidence import Evidence, meaning_threshold
 from search.fusion import DEFAULT_ALPHA, METHODS, FusionOptions, fuse
 from search.keyword_leg import KEYWORD_SECONDS, KeywordScores, excluded_rows, expand_query, search_keywords
 from search.notes import Note
@@ -46,8 +52,10 @@ from search.parallel import ParallelRow
 from search.query import ParsedQuery, is_costly, meaning_text, parse_query
 from search.semantic import SemanticLeg
 from search.snippets import QueryForms, highlight, highlight_sentence
+from search.spelling import did_you_mean, unknown_words
 from search.store import ParagraphStore
 from search.suggest import Suggester
+from search.translation_leg import TranslatedQuery, translate_query
 
 MODES = ("hybrid", "keyword", "semantic")
 DEFAULT_MODE = "hybrid"
@@ -112,8 +120,9 @@ class SearchEngine:
             raise SearchError(f"{self.generation.path}: {error}") from None
         if self.encoder.dim != self.vectors.dim:
             raise SearchError(f"{self.model} gives {self.encoder.dim} dimensions, the index holds {self.vectors.dim}")
-        self.semantic = SemanticLeg(self.vectors, self.store.langs)
+        self.semantic = SemanticLeg(self.vectors, self.sentences, self.store.langs)
         self.suggester = Suggester(read_vocabulary(self.generation.path / VOCABULARY))
+        self.meaning_null: dict[str, list[float]] = manifest.get("meaning_null", {})
         # Paging and retyping repeat queries: embedding one costs more than the rest of a search. The cache holds
         # the encoder, not the engine, so that a replaced engine is freed as soon as its last request ends.
         self.query_vector = lru_cache(maxsize=1024)(partial(_encode_query, self.encoder))
@@ -130,12 +139,14 @@ class SearchEngine:
         fusion: str = "weighted",
         snippets: bool = True,
         mark_sentences: bool = False,
+        drop: Collection[str] = (),
     ) -> ResponseJSON:
         """The API response for ``query``: results ``offset`` … ``offset + k`` and how many there are in all.
 
         ``snippets=False`` leaves ``snippet_html`` empty, for callers that only need ids and text (evaluation).
         ``mark_sentences`` marks, in each hit that matches none of the query's words, its sentence nearest to
-        the query (pages ask for it; in the API's snippets only matched words are marked).
+        the query (pages ask for it; in the API's snippets only matched words are marked). ``drop``: terms of
+        the query's translation into the index's other language not to search (``search/translation_leg.py``).
         """
         started = time.perf_counter()
         weight = _check(mode, k, offset, alpha, fusion)
@@ -148,12 +159,9 @@ class SearchEngine:
             if parsed.excluded:
                 allowed &= ~excluded_rows(parsed, self.keyword_index.terms)
             leg = KeywordScores.nothing(len(self.store))
-            if mode != "semantic" and not parsed.empty:
+            if not parsed.empty:  # in semantic mode too: a paragraph's words are evidence whichever leg ranks it
                 leg = search_keywords(self.keyword_index, expanded, allowed, self.keyword_seconds)
-                self.store.share_between_translations(leg.bm25, leg.share, allowed=allowed)
-            # The keyword hits a page needs: the next multiple of WINDOW that covers it.
-            by_share = mode == "hybrid" and options.method == "weighted"  # what the weighted fusion ranks them by
-            keyword_rows = leg.top(WINDOW * -(-(offset + k) // WINDOW), by_share)
+                self.store.share_between_translations(leg.bm25, leg.share, leg.coverage, allowed=allowed)
             meaning, meaning_cut = meaning_text(query)
             semantic = np.full(len(self.store), -np.inf, dtype=np.float32)
             if mode != "keyword" and meaning:
@@ -162,9 +170,21 @@ class SearchEngine:
             borrows = mode == "hybrid" and options.method == "weighted" and options.alpha > 0
             if borrows and self.semantic.is_minority(parsed.lang):
                 leg.borrowed = self._borrowed_leg(meaning, parsed.lang, semantic_order, allowed)
-            ranking, scores, total = self._rank(mode, leg, keyword_rows, semantic, semantic_order, options)
+            # Russian queries reach Kazakh paragraphs through their aligned originals; the dictionary's way only
+            # where Kazakh is asked for (searched always, it cost Russian queries nDCG@10 0.02).
+            translates = borrows and (parsed.kazakh or lang == "kk")
+            translated = translate_query(parsed, self.keyword_index.terms, drop) if translates else None
+            if translated:
+                self._translation_leg(leg, translated, allowed)
+            evidence = Evidence.of(leg, semantic, meaning_threshold(self.meaning_null, parsed.lang), mode)
+            # The keyword hits a page needs: the next multiple of WINDOW that covers it.
+            by_share = mode == "hybrid" and options.method == "weighted"  # what the weighted fusion ranks them by
+            keyword_rows = leg.top(WINDOW * -(-(offset + k) // WINDOW), by_share, among=evidence.any)
+            ranking, scores, total = self._rank(mode, leg, keyword_rows, semantic, semantic_order, options, evidence)
             forms = QueryForms.of(parsed, expanded.expansions) if snippets else None
-            results = [self._result(row, scores[row], leg, semantic, forms) for row in ranking[offset : offset + k]]
+            results = [
+                self._result(row, scores[row], leg, semantic, forms, evidence) for row in ranking[offset : offset + k]
+            ]
             if snippets and mark_sentences and mode != "keyword" and meaning:
                 self._mark_closest_sentences(meaning, [r for r in results if r["keyword"] is None])
         notes = list(expanded.notes)
@@ -172,11 +192,17 @@ class SearchEngine:
             notes.append(Note("meaning_cut", chars=len(meaning)))
         if leg.partial:
             notes.append(Note("keyword_time", ms=round(self.keyword_seconds * 1000)))
+        if leg.phrase_absent:
+            notes.append(Note("phrase_absent", phrases=", ".join(f'"{" ".join(p)}"' for p in parsed.phrases)))
+        unknown = unknown_words(parsed, self.keyword_index.terms)
         return {
             "query": query,
             "mode": mode,
             "alpha": options.alpha,
             "total": total,
+            "unknown_words": unknown,
+            "did_you_mean": did_you_mean(query, unknown, self.keyword_index.terms) if unknown else None,
+            "translation": {"lang": translated.lang, "terms": translated.terms} if translated else None,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "partial": leg.partial,
             "notes": notes,
@@ -190,6 +216,7 @@ class SearchEngine:
         if row is None:
             return None
         scores = self.vectors.similarities(np.asarray(self.vectors.vectors[row]))
+        scores[~self.store.citable] = -np.inf
         scores[row] = -np.inf
         if row in self.store.translations:
             scores[self.store.translations[row]] = -np.inf
@@ -239,18 +266,26 @@ class SearchEngine:
         semantic: np.ndarray,
         semantic_order: list[int],
         options: FusionOptions,
+        evidence: Evidence,
     ) -> tuple[list[int], dict[int, float], int]:
         """The ranking of a mode, each row's score, and how many results the query has in all: the same on
-        every page (every keyword match, the semantic window, the borrowed words' hits)."""
+        every page (every keyword match, the semantic window, the borrowed words' hits), each with evidence."""
+        found = np.zeros(len(self.store), dtype=bool)
         if mode == "keyword":
             ranking = leg.order(keyword_rows)
-            return ranking, {row: float(leg.bm25[row]) for row in ranking}, leg.total
-        if mode == "semantic":
-            return semantic_order, {row: float(semantic[row]) for row in semantic_order}, len(semantic_order)
-        fused = fuse(leg, keyword_rows, semantic, semantic_order, options)
-        found = leg.bm25 > 0
-        found[[*semantic_order, *leg.borrowed]] = True
-        return [f.row for f in fused], {f.row: f.score for f in fused}, int(np.count_nonzero(found))
+            found = leg.bm25 > 0
+            scores = {row: float(leg.bm25[row]) for row in ranking}
+        elif mode == "semantic":
+            ranking = semantic_order
+            scores = {row: float(semantic[row]) for row in ranking}
+        else:
+            fused = fuse(leg, keyword_rows, semantic, semantic_order, options)
+            found = leg.bm25 > 0
+            found[[*leg.borrowed, *leg.translated]] = True
+            ranking, scores = [f.row for f in fused], {f.row: f.score for f in fused}
+        found[semantic_order] = mode != "keyword"
+        with_evidence = evidence.any
+        return [row for row in ranking if with_evidence[row]], scores, int(np.count_nonzero(found & with_evidence))
 
     def _borrowed_leg(
         self, query: str, query_lang: str, semantic_order: list[int], allowed: np.ndarray
@@ -261,9 +296,19 @@ class SearchEngine:
         words = borrowed_words(self.sentences, self.store.records, vector, others)
         if not words:
             return {}
-        scores, _ = self.keyword_index.score_words(words, allowed)
+        scores = self.keyword_index.score_words(words, allowed).bm25
         self.store.share_between_translations(scores, allowed=allowed)
         return {row: float(scores[row]) for row in top_rows(scores, WINDOW, above=0.0)}
+
+    def _translation_leg(self, leg: KeywordScores, translated: TranslatedQuery, allowed: np.ndarray) -> None:
+        """The query's translation searched in the paragraphs of its language: its best hits, scored by BM25 ×
+        their share of its idf, and that share joining the words' evidence."""
+        target = allowed & (self.store.langs == translated.lang)
+        found = self.keyword_index.score_words(translated.words, target)
+        self.store.share_between_translations(found.bm25, found.coverage, allowed=allowed)
+        for row in top_rows(found.bm25, WINDOW, above=0.0):
+            leg.translated[row] = float(found.bm25[row] * found.coverage[row])
+        np.maximum(leg.coverage, found.coverage, out=leg.coverage)
 
     def _mark_closest_sentences(self, query: str, results: list[ResultJSON]) -> None:
         """A hit found by meaning alone has no word to mark: mark its sentence nearest to the query."""
@@ -281,7 +326,13 @@ class SearchEngine:
         return scores
 
     def _result(
-        self, row: int, score: float, leg: KeywordScores, semantic: np.ndarray, forms: QueryForms | None
+        self,
+        row: int,
+        score: float,
+        leg: KeywordScores,
+        semantic: np.ndarray,
+        forms: QueryForms | None,
+        evidence: Evidence | None = None,
     ) -> ResultJSON:
         record = self.store.records[row]
         semantic_score = float(semantic[row])
@@ -293,6 +344,8 @@ class SearchEngine:
             None if keyword_rank is None else LegScore(float(leg.bm25[row]), keyword_rank),
             None if semantic_score == -np.inf else LegScore(semantic_score, int((semantic > semantic_score).sum()) + 1),
             self.store.translation(row),
+            None if evidence is None else evidence.kind(row),
+            None if evidence is None else evidence.confidence(row),
         )
 
 

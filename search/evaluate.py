@@ -4,14 +4,21 @@
   form): nDCG@10 (gain = grade), Recall@10 over all judged paragraphs and MRR@10 of the first grade-2
   paragraph, overall and per kind. A returned paragraph carries a judgment when the judged quote is a
   substring of its text, both sides normalised (NFC, ё→е, lower case, white space folded), as the set's
-  README prescribes;
+  README prescribes. Also counted: fragments, results in a query's top 10 of fewer than six words
+  (``indexer.records.FRAGMENT_WORDS``) that carry no judgment of it: a signature or a phone line cites nothing;
 - BEIR sets (a folder with a ``*corpus*.jsonl``, a ``*queries*.jsonl`` and a ``qrels*.tsv``; by name from
   ``../shared/data/`` or by path): nDCG@10, Recall@100 and P@1, each indexed as it is into ``var/eval/<name>``
   (rebuilt only when the data change);
 - the Kazakh–Russian alignment against gold quote pairs (``../shared/eval/dev_align_004.jsonl``): precision
   and recall of the predicted paragraph pairs that involve a gold pair's paragraphs;
 - ``translations``: a BEIR set made from the index's own alignment, each aligned Kazakh paragraph a query
-  whose answer is its Russian counterpart among all the index's Russian paragraphs (P@1 is the figure).
+  whose answer is its Russian counterpart among all the index's Russian paragraphs (P@1 is the figure);
+- ``no_answer``: the share of queries the corpus has no answer to (``dev_no_answer.jsonl``) answered with
+  nothing (``total`` 0);
+- ``twins``: the Kazakh twins of Russian judged queries (``dev_xl_queries.jsonl``, the same answers) beside
+  their Russian originals, measured in the same run, and the ratio of their Recall@10;
+- ``calibration``: results of the judged queries and their twins (hybrid top 10) by confidence, with the
+  share of each group that is a judged answer, and the mean gap between confidence and that share (ECE).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import json
 import math
 import re
 import sys
+import tempfile
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
@@ -28,12 +36,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from indexer.build import build_index
+from indexer.records import FRAGMENT_WORDS, word_count
 from indexer.settings import Settings
 from indexer.threads import limit_blas_threads
 from search.engine import MODES, SearchEngine
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-DEFAULT_SETS = "dev,xquad_ru,kazqad_pool,tatoeba_kk_ru,translations,align"
+DEFAULT_SETS = "dev,no_answer,twins,calibration,xquad_ru,kazqad_pool,tatoeba_kk_ru,translations,align"
 
 
 class Searcher(Protocol):
@@ -82,18 +91,22 @@ def evaluate_dev(engine: Searcher, queries_path: Path, k: int = 10, **search_arg
         gains: list[float] = []
         found: set[int] = set()
         first_answer = 0.0
+        fragments = 0
         for rank, result in enumerate(results, start=1):
             text = match_form(result["text"])
-            hit = [(i, grade) for i, (quote, grade) in enumerate(quotes) if quote in text and i not in found]
+            holds = [(i, grade) for i, (quote, grade) in enumerate(quotes) if quote in text]
+            hit = [(i, grade) for i, grade in holds if i not in found]
             found.update(i for i, _ in hit)
             grade = max((g for _, g in hit), default=0)
             gains.append(grade)
             if grade == 2 and not first_answer:
                 first_answer = 1 / rank
+            fragments += not holds and word_count(result["text"]) < FRAGMENT_WORDS
         scores = {
             "ndcg@10": ndcg(gains, [g for _, g in quotes]),
             "recall@10": len(found) / len(quotes),
             "mrr@10": first_answer,
+            "fragments": float(fragments),
         }
         per_kind[judged["kind"]].append(scores)
         per_kind["all"].append(scores)
@@ -185,6 +198,52 @@ def evaluate_alignment(engine: SearchEngine, gold_path: Path) -> dict:
     }
 
 
+def evaluate_no_answer(engine: Searcher, queries_path: Path, **search_args: Any) -> dict:
+    """The share of the queries that get no result at all."""
+    queries = [json.loads(line) for line in queries_path.read_text(encoding="utf-8").splitlines()]
+    empty = [engine.search(q["query"], k=10, snippets=False, **search_args)["total"] == 0 for q in queries]
+    return {"n": len(queries), "empty": sum(empty) / len(queries)}
+
+
+def evaluate_twins(engine: Searcher, twins_path: Path, originals_path: Path, **search_args: Any) -> dict:
+    """Recall@10 and nDCG@10 of the Kazakh twins and of their Russian originals (the judged query whose id has
+    the twin's number), and the ratio of the recalls."""
+    twins = [json.loads(line) for line in twins_path.read_text(encoding="utf-8").splitlines()]
+    numbers = {q["id"][1:] for q in twins}
+    originals = [
+        line
+        for line in originals_path.read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["id"][1:] in numbers
+    ]
+    subset = Path(tempfile.mkdtemp()) / "originals.jsonl"
+    subset.write_text("\n".join(originals) + "\n", encoding="utf-8")
+    kazakh = evaluate_dev(engine, twins_path, **search_args)["all"]
+    russian = evaluate_dev(engine, subset, **search_args)["all"]
+    ratio = kazakh["recall@10"] / russian["recall@10"] if russian["recall@10"] else 0.0
+    return {"kazakh": kazakh, "russian": russian, "recall_ratio": ratio}
+
+
+def evaluate_calibration(engine: SearchEngine, paths: list[Path], bins: int = 5) -> dict:
+    """Hybrid top-10 results of judged queries grouped by confidence: each group's size, mean confidence and
+    share of judged answers; ECE, the size-weighted mean gap between the two."""
+    pairs: list[tuple[float, bool]] = []
+    for path in paths:
+        for query in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+            quotes = [match_form(judged["quote"]) for judged in query["relevant"]]
+            for result in engine.search(query["query"], k=10, snippets=False)["results"]:
+                confidence = result["confidence"] or 0.0  # every search result has one; similar() results do not
+                pairs.append((confidence, any(q in match_form(result["text"]) for q in quotes)))
+    groups = []
+    for b in range(bins):
+        inside = [(c, r) for c, r in pairs if min(int(c * bins), bins - 1) == b]
+        if inside:
+            mean = sum(c for c, _ in inside) / len(inside)
+            share = sum(r for _, r in inside) / len(inside)
+            groups.append({"from": b / bins, "n": len(inside), "confidence": mean, "answers": share})
+    ece = sum(g["n"] * abs(g["confidence"] - g["answers"]) for g in groups) / max(1, len(pairs))
+    return {"n": len(pairs), "groups": groups, "ece": ece}
+
+
 def _print_dev(figures: dict[str, dict], modes: list[str]) -> None:
     kinds = sorted(figures[modes[0]], key=lambda kind: (kind != "all", kind))
     header = "".join(f"{mode:>24}" for mode in modes)
@@ -196,6 +255,8 @@ def _print_dev(figures: dict[str, dict], modes: list[str]) -> None:
             for m in modes
         )
         print(f"  {kind:<13}{figures[modes[0]][kind]['n']:>3}{cells}")
+    counts = "".join(f"{round(figures[m]['all']['fragments'] * figures[m]['all']['n']):>24}" for m in modes)
+    print(f"  {'fragments':<16}{counts}   (results of < {FRAGMENT_WORDS} words in a top 10, not judged for the query)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,7 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alpha", type=float, help="hybrid weight of meaning (default: the engine's)")
     parser.add_argument("--fusion", default="weighted", choices=["weighted", "rrf"])
     parser.add_argument(
-        "--sets", default=DEFAULT_SETS, help="comma-separated: dev, align, and BEIR set names or folders"
+        "--sets",
+        default=DEFAULT_SETS,
+        help="comma-separated: dev, no_answer, twins, calibration, align, translations, BEIR set names or folders",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -220,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     search_args = {"alpha": args.alpha, "fusion": args.fusion}
     figures: dict[str, dict] = {}
     wanted = args.sets.split(",")
-    engine = SearchEngine(args.index) if {"dev", "align", "translations"} & set(wanted) else None
+    own = {"dev", "align", "translations", "no_answer", "twins", "calibration"}
+    engine = SearchEngine(args.index) if own & set(wanted) else None
     for name in wanted:
         if name == "dev":
             assert engine is not None
@@ -236,6 +300,31 @@ def main(argv: list[str] | None = None) -> int:
                 f"alignment ({gold.name}, {row['n']} pairs): "
                 f"precision {row['precision']:.3f} recall {row['recall']:.3f}"
             )
+        elif name == "no_answer":
+            assert engine is not None
+            path = args.shared / "eval" / "dev_no_answer.jsonl"
+            figures["no_answer"] = {m: evaluate_no_answer(engine, path, mode=m, **search_args) for m in modes}
+            shares = "  ".join(f"{m} {row['empty']:.2f}" for m, row in figures["no_answer"].items())
+            print(f"no-answer queries ({path.name}), share answered with nothing: {shares}")
+        elif name == "twins":
+            assert engine is not None
+            twins, originals = args.shared / "eval" / "dev_xl_queries.jsonl", args.shared / "eval" / "dev_queries.jsonl"
+            figures["twins"] = {m: evaluate_twins(engine, twins, originals, mode=m, **search_args) for m in modes}
+            for mode, row in figures["twins"].items():
+                print(
+                    f"Kazakh twins ({mode}, {row['kazakh']['n']}): Recall@10 {row['kazakh']['recall@10']:.3f} "
+                    f"nDCG@10 {row['kazakh']['ndcg@10']:.3f}; Russian originals Recall@10 "
+                    f"{row['russian']['recall@10']:.3f} nDCG@10 {row['russian']['ndcg@10']:.3f}; "
+                    f"ratio {row['recall_ratio']:.2f}"
+                )
+        elif name == "calibration":
+            assert engine is not None
+            paths = [args.shared / "eval" / n for n in ("dev_queries.jsonl", "dev_xl_queries.jsonl")]
+            figures["calibration"] = row = evaluate_calibration(engine, paths)
+            groups = "  ".join(
+                f"{g['from']:.1f}+: {g['n']} at {g['confidence']:.2f} → {g['answers']:.2f}" for g in row["groups"]
+            )
+            print(f"confidence calibration ({row['n']} results): {groups}; ECE {row['ece']:.3f}")
         else:
             if name == "translations":
                 assert engine is not None

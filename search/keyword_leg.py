@@ -43,14 +43,18 @@ class KeywordScores:
 
     bm25: np.ndarray
     share: np.ndarray
+    coverage: np.ndarray  # each row's share of the query words' idf: the words' evidence (``search/evidence.py``)
     holders: set[int] | None = None  # paragraphs holding every quoted phrase and identifier, if the query has any
     borrowed: dict[int, float] = field(default_factory=dict)  # BM25 for the borrowed words, if any
+    translated: dict[int, float] = field(default_factory=dict)  # the translation's BM25 × coverage (translation_leg)
     partial: bool = False  # the time budget ran out: the hits are those found by then
+    phrase_absent: bool = False  # no paragraph holds the query's quoted phrases: their words were searched
 
     @classmethod
     def nothing(cls, size: int) -> KeywordScores:
         """The answer of a leg that did not search: no row matches."""
-        return cls(np.zeros(size, dtype=np.float32), np.zeros(size, dtype=np.float32))
+        zeros = np.zeros(size, dtype=np.float32)
+        return cls(zeros, zeros.copy(), zeros.copy())
 
     @property
     def total(self) -> int:
@@ -60,12 +64,18 @@ class KeywordScores:
     def best(self) -> float:
         return float(self.bm25.max(initial=0.0))
 
-    def top(self, window: int, by_share: bool = False) -> list[int]:
-        """The best ``window`` matches, by BM25 or by BM25 × share of words (what fusion ranks them by), and
-        every holder of the query's phrases and identifiers (they rank first whatever their score)."""
-        best = top_rows(self.bm25 * self.share if by_share else self.bm25, window, above=0.0)
+    def top(self, window: int, by_share: bool = False, among: np.ndarray | None = None) -> list[int]:
+        """The best ``window`` matches (of the rows ``among``, default all), by BM25 or by BM25 × share of words
+        (what fusion ranks them by), and every holder of the query's phrases and identifiers (they rank first
+        whatever their score)."""
+        scores = self.bm25 * self.share if by_share else self.bm25
+        best = top_rows(scores if among is None else np.where(among, scores, 0.0), window, above=0.0)
         chosen = set(best)
-        return best + sorted(row for row in self.holders or () if self.bm25[row] > 0 and row not in chosen)
+        return best + sorted(
+            row
+            for row in self.holders or ()
+            if self.bm25[row] > 0 and row not in chosen and (among is None or among[row])
+        )
 
     def order(self, rows: list[int]) -> list[int]:
         """``rows`` best first, the holders of every phrase and identifier ahead of the rest."""
@@ -115,17 +125,17 @@ def search_keywords(
     """Every allowed row's BM25 for the query's words and its share of them; a quoted phrase, where any
     paragraph holds it, limits the matches to its holders."""
     parsed, words = query.parsed, query.words
-    searched, holders, partial = allowed, None, False
+    searched, holders, partial, absent = allowed, None, False, False
     if parsed.phrases:
         required, partial = index.rows(phrases_query(parsed), seconds)
         if required:
             searched = allowed & _mask(required, len(allowed))
-        holders = required
+        holders, absent = required, not required and not partial
     if parsed.identifiers and not partial:
         holders, partial = index.rows(phrases_query(parsed, identifiers=True), seconds)
-    bm25, matched = index.score_words(words, searched)
-    share = (matched / max(1, len(words))).astype(np.float32)
-    return KeywordScores(bm25, share, holders, partial=partial)
+    found = index.score_words(words, searched)
+    share = (found.matched / max(1, len(words))).astype(np.float32)
+    return KeywordScores(found.bm25, share, found.coverage, holders, partial=partial, phrase_absent=absent)
 
 
 def _mask(rows: set[int], size: int) -> np.ndarray:

@@ -15,6 +15,7 @@ TEXTS = {
     "words_cut": "the query has {words} words; the first {searched} were searched",
     "fuzzy_many": "{patterns}: at most {fuzzy} words are searched fuzzily; these were searched as words",
     "meaning_cut": "the meaning search read the first {chars} characters of the query",
+    "phrase_absent": "no paragraph holds {phrases} word for word: these paragraphs hold its words",
     "keyword_time": "the word search ran out of time after {ms} ms; its results are those found by then",
 }
 

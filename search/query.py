@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as q
 
-from indexer.analysis import is_stopword, kazakh_stem, normalise, russian_lemmas, tokenize
+from indexer.analysis import is_stopword, kazakh_forms, normalise, russian_lemmas, tokenize
 from indexer.language import detect_language
 from indexer.term_matrix import Alternative
 from search.notes import Note
@@ -150,8 +150,8 @@ def meaning_text(text: str) -> tuple[str, bool]:
 
 
 def word_alternatives(word: str, kazakh: bool) -> list[Alternative]:
-    """The ways one query word matches: exact form (boosted low), Kazakh stem, best of its Russian lemmas."""
-    alternatives: list[Alternative] = [("exact", (word,), EXACT_BOOST), ("kk", (kazakh_stem(word),), 1.0)]
+    """The ways one query word matches: exact form (boosted low), best of its Kazakh and of its Russian lemmas."""
+    alternatives: list[Alternative] = [("exact", (word,), EXACT_BOOST), ("kk", kazakh_forms(word), 1.0)]
     if not kazakh and not word.isdigit():
         alternatives.append(("ru", russian_lemmas(word), 1.0))
     return alternatives
@@ -160,7 +160,7 @@ def word_alternatives(word: str, kazakh: bool) -> list[Alternative]:
 def _phrase_query(words: list[str], kazakh: bool) -> q.Query:
     parts: list[q.Query] = [
         q.Phrase("exact", words, boost=PHRASE_BOOST),
-        q.Phrase("kk", [kazakh_stem(w) for w in words]),
+        q.Phrase("kk", [kazakh_forms(w)[0] for w in words]),  # a word's forms share its position
     ]
     if not kazakh:
         parts.append(q.Phrase("ru", [russian_lemmas(w)[0] for w in words]))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 
-from indexer.analysis import is_stopword, kazakh_stem, russian_forms, tokenize
+from indexer.analysis import is_stopword, kazakh_forms, russian_forms, tokenize
 from search.query import ParsedQuery
 
 SNIPPET_CHARS = 360
@@ -32,7 +32,7 @@ class QueryForms:
         return cls(
             exact=frozenset(words).union(*expansions.values()),
             inflections=frozenset(form for w in words if not w.isdigit() for form in russian_forms(w)),
-            stems=frozenset(kazakh_stem(w) for w in words),
+            stems=frozenset(form for w in words for form in kazakh_forms(w)),
             prefixes=tuple(parsed.prefixes),
         )
 
@@ -40,7 +40,7 @@ class QueryForms:
         if word in self.exact or word.startswith(self.prefixes or ("\0",)):
             return True
         if lang == "kk":
-            return kazakh_stem(word) in self.stems
+            return not self.stems.isdisjoint(kazakh_forms(word))
         return word in self.inflections
 
 

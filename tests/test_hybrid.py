@@ -125,7 +125,8 @@ def test_alignment_dump(corpus_index):
         timeout=120,
     )
     pairs = [json.loads(line) for line in dump.stdout.splitlines()]
-    assert len(pairs) >= 60 and pairs[0].keys() == {"kk_id", "ru_id", "score"}
+    # 004's Kazakh paragraphs (each cover letter is one passage, head and closing included): all of them paired
+    assert len(pairs) >= 55 and pairs[0].keys() == {"kk_id", "ru_id", "score"}
     assert all(p["kk_id"].startswith("mvd-ds-219:") and 0 < p["score"] <= 1 for p in pairs)
 
 

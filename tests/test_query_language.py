@@ -258,7 +258,11 @@ def test_patterns(query: str, expected: list[str]) -> None:
             [("exact", "права"), ("kk", "права"), ("ru", "право"), ("ru", "правый")],
             id="every-russian-lemma",
         ),
-        pytest.param("құқықтары -соттардың", [("exact", "соттардың"), ("kk", "сот")], id="kazakh-stem-no-lemmas"),
+        pytest.param(
+            "құқықтары -соттардың",
+            [("exact", "соттардың"), ("kk", "сот"), ("kk", "сотта")],
+            id="kazakh-lemmas-no-russian-lemmas",
+        ),
         pytest.param("-123", [("exact", "123"), ("kk", "123")], id="number-no-lemmas"),
         pytest.param(
             "-пытки -казни",

@@ -8,7 +8,7 @@ from web import create_app
 
 CONTRACT = {
     "id", "doc_id", "doc_title", "label", "ordinal", "lang", "section", "text", "snippet_html", "score",
-    "keyword", "semantic", "url", "translation",
+    "keyword", "semantic", "url", "translation", "evidence", "confidence",
 }  # fmt: skip
 
 
@@ -21,8 +21,20 @@ def client(corpus_index):
 
 @pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
 def test_search_answers_the_contract_in_every_mode(client, mode):
-    body = client.get("/api/search", query_string={"q": "отмена смертной казни", "mode": mode, "k": 5}).get_json()
-    assert list(body) == ["query", "mode", "alpha", "total", "took_ms", "partial", "notes", "results"]
+    body = client.get("/api/search", query_string={"q": "права человека", "mode": mode, "k": 5}).get_json()
+    assert list(body) == [
+        "query",
+        "mode",
+        "alpha",
+        "total",
+        "unknown_words",
+        "did_you_mean",
+        "translation",
+        "took_ms",
+        "partial",
+        "notes",
+        "results",
+    ]
     assert body["mode"] == mode and len(body["results"]) == 5 and body["total"] >= 5
     for result in body["results"]:
         assert set(result) == CONTRACT

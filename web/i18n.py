@@ -48,7 +48,56 @@ STRINGS: dict[str, dict[str, str]] = {
         "kk": "{total} нәтиженің {first}–{last}",
         "en": "Results {first}–{last} of {total}",
     },
-    "no_results": {"ru": "Ничего не найдено.", "kk": "Ештеңе табылмады.", "en": "Nothing found."},
+    "no_results": {
+        "ru": "Ничто в докладах не отвечает на этот запрос.",
+        "kk": "Баяндамаларда бұл сұраққа сәйкес ештеңе жоқ.",
+        "en": "Nothing in the reports matches this query.",
+    },
+    "unknown_words": {
+        "ru": "Этих слов нет ни в одном докладе: {words}.",
+        "kk": "Бұл сөздер ешбір баяндамада жоқ: {words}.",
+        "en": "No report contains these words: {words}.",
+    },
+    "did_you_mean": {"ru": "Может быть, вы имели в виду", "kk": "Мүмкін, сіз мынаны іздедіңіз", "en": "Did you mean"},
+    "try": {"ru": "Что попробовать", "kk": "Не істеп көруге болады", "en": "What to try"},
+    "try_fewer_words": {
+        "ru": "меньше слов или другие слова: каждое слово должно встретиться в докладе или быть близким по смыслу;",
+        "kk": "азырақ не басқа сөздер: әр сөз баяндамада кездесуі не мағынасы жақын болуы керек;",
+        "en": "fewer or other words: each word must occur in a report or be close in meaning;",
+    },
+    "try_other_language": {
+        "ru": "спросить на другом языке: многие ответы есть только на русском, часть только на казахском.",
+        "kk": "басқа тілде сұрау: көп жауап тек орыс тілінде, кейбірі тек қазақ тілінде бар.",
+        "en": "the other language: many answers exist only in Russian, some only in Kazakh.",
+    },
+    "closest": {
+        "ru": "Ближайшие абзацы (без точной фразы)",
+        "kk": "Ең жақын абзацтар (дәл тіркессіз)",
+        "en": "Closest paragraphs (without the exact phrase)",
+    },
+    "also_searched_ru": {
+        "ru": "Также искали по-русски",
+        "kk": "Орыс тілінде де ізделді",
+        "en": "Also searched in Russian",
+    },
+    "also_searched_kk": {
+        "ru": "Также искали по-казахски",
+        "kk": "Қазақ тілінде де ізделді",
+        "en": "Also searched in Kazakh",
+    },
+    "drop_term": {"ru": "искать без «{term}»", "kk": "«{term}» сөзінсіз іздеу", "en": "search without “{term}”"},
+    "evidence_words": {"ru": "совпадают слова", "kk": "сөздер сәйкес", "en": "words match"},
+    "evidence_meaning": {"ru": "близко по смыслу", "kk": "мағынасы жақын", "en": "close in meaning"},
+    "evidence_both": {
+        "ru": "слова и смысл",
+        "kk": "сөздер мен мағына",
+        "en": "words and meaning",
+    },
+    "confidence": {
+        "ru": "вероятность ответа {percent}%",
+        "kk": "жауап болу ықтималдығы {percent}%",
+        "en": "{percent}% likely an answer",
+    },
     "previous": {"ru": "← Назад", "kk": "← Артқа", "en": "← Previous"},
     "next": {"ru": "Дальше →", "kk": "Әрі қарай →", "en": "Next →"},
     "copy": {"ru": "Копировать ссылку", "kk": "Сілтемені көшіру", "en": "Copy citation"},
@@ -104,6 +153,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "note_meaning_cut": {
         "ru": "поиск по смыслу учёл первые {chars} символов запроса",
         "kk": "мағынасы бойынша іздеу сұраудың алғашқы {chars} таңбасын ескерді",
+    },
+    "note_phrase_absent": {
+        "ru": "Ни один абзац не содержит {phrases} дословно: найдены абзацы с этими словами.",
+        "kk": "Ешбір абзацта {phrases} сөзбе-сөз жоқ: осы сөздері бар абзацтар табылды.",
+        "en": "No paragraph holds {phrases} word for word: these paragraphs hold its words.",
     },
     "note_keyword_time": {
         "ru": "поиск по словам не уложился в {ms} мс: показано найденное к этому моменту",

@@ -32,8 +32,13 @@ def paragraph_link(item: ParagraphRecord | ResultJSON) -> str:
 
 
 def with_args(**changes: object) -> str:
-    """This page's query string with some parameters changed (for paging and language links)."""
-    return "?" + urlencode(request.args.to_dict() | {name: str(value) for name, value in changes.items()})
+    """This page's query string with some parameters changed (for paging and language links); a list value
+    becomes a repeated parameter (``drop``), and repeated parameters of the page are kept."""
+    args = request.args.to_dict(flat=False) | {
+        name: [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        for name, value in changes.items()
+    }
+    return "?" + urlencode(args, doseq=True)
 
 
 @bp.app_context_processor

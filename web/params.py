@@ -10,6 +10,7 @@ from search.fusion import METHODS
 from search.query import MAX_QUERY_CHARS
 
 MAX_OFFSET = 1000
+MAX_DROPPED = 20  # translation terms left out (``drop``): a query translates to a handful
 
 
 class BadParameter(ValueError):
@@ -28,6 +29,8 @@ def search_params(args: MultiDict, known_docs: set[str], default_k: int = 10) ->
         "fusion": _choice(args, "fusion", "weighted", METHODS),
         "lang": _choice(args, "lang", None, ("ru", "kk", "en", "other")),
         "doc": _choice(args, "doc", None, tuple(sorted(known_docs))),
+        # Terms of the query's translation not to search: a word per value, at most MAX_DROPPED.
+        "drop": tuple(dict.fromkeys(term.strip().lower()[:60] for term in args.getlist("drop")[:MAX_DROPPED])),
     }
 
 
