@@ -13,7 +13,9 @@ when nothing answers. A paragraph is a result only with evidence:
   language and the paragraphs, and is never a constant guessed once.
 
 Evidence does not depend on which leg ranks a paragraph, but for keyword mode, which is asked for the query's
-words and gets only paragraphs that hold them.
+words without their meaning: there a paragraph holding a tenth of the words' idf is a result (a question's
+answer rarely repeats half of its words: XQuAD-ru keyword nDCG@10 0.806 with half, 0.959 with a tenth, as
+before evidence).
 """
 
 from __future__ import annotations
@@ -82,8 +84,9 @@ class Evidence:
         if mode != "keyword":
             words |= agree
             meaning |= agree
-        if mode == "keyword":
+        if mode == "keyword":  # asked for the words without their meaning: some of the words are evidence
             meaning = np.zeros_like(meaning)
+            words |= (leg.coverage >= LOW_WORD_COVERAGE) & matched
         return cls(words, meaning, leg.coverage, semantic, threshold, frozenset(leg.borrowed))
 
     @property
