@@ -120,7 +120,6 @@ def test_comparison_view_pairs_kazakh_and_russian(server, browser):
     kazakh, russian = rows[5].find_elements(By.TAG_NAME, "td")
     assert kazakh.find_element(By.TAG_NAME, "p").get_attribute("lang") == "kk"
     assert russian.find_element(By.TAG_NAME, "p").get_attribute("lang") == "ru"
-    assert browser.find_elements(By.CSS_SELECTOR, "tr.unaligned .missing")
     screenshot(browser, "compare.png")
 
 
