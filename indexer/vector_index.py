@@ -19,6 +19,7 @@ VECTORS = "vectors.npy"
 # language (``search/semantic.py`` says why and how it was measured).
 LANGUAGE_CORRECTION = 0.7
 MIN_LANGUAGE_SENTENCES = 20  # fewer sentences in a language give no reliable mean
+_CHUNK = 65536
 
 
 def minority_centroids(sentences: SentenceIndex, langs: np.ndarray) -> dict[str, np.ndarray]:
@@ -28,14 +29,18 @@ def minority_centroids(sentences: SentenceIndex, langs: np.ndarray) -> dict[str,
     Sentences, not paragraphs: how a document is cut into paragraphs (a letter's eight short lines joined into
     one passage) must not move the correction.
     """
-    matrix = np.asarray(sentences.vectors, dtype=np.float32)
     sentence_langs = langs[sentences.spans[:, 0]] if len(sentences.spans) else langs[:0]
-    centroids = {}
-    for lang in set(sentence_langs.tolist()):
-        members = sentence_langs == lang
-        if MIN_LANGUAGE_SENTENCES <= members.sum() < len(sentence_langs) / 2:
-            centroids[lang] = matrix[members].mean(axis=0)
-    return centroids
+    minorities = [
+        lang
+        for lang in set(sentence_langs.tolist())
+        if MIN_LANGUAGE_SENTENCES <= (sentence_langs == lang).sum() < len(sentence_langs) / 2
+    ]
+    sums = {lang: np.zeros(sentences.vectors.shape[1], dtype=np.float64) for lang in minorities}
+    for start in range(0, len(sentence_langs), _CHUNK):  # half-precision rows, summed a chunk at a time
+        chunk = sentence_langs[start : start + _CHUNK]
+        for lang in minorities:
+            sums[lang] += sentences.vectors[start : start + _CHUNK][chunk == lang].sum(axis=0, dtype=np.float64)
+    return {lang: (sums[lang] / (sentence_langs == lang).sum()).astype(np.float32) for lang in minorities}
 
 
 def corrected_query(query: np.ndarray, lang: str, centroids: dict[str, np.ndarray]) -> np.ndarray:
