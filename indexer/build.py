@@ -88,12 +88,13 @@ def build_index(
     catalog_files = [path for path in (folder / CATALOG_NAME for folder in folders) if path.is_file()]
     sources = dict(sorted({**{str(path): _sha256(path) for path in catalog_files}, **hashes}.items()))
     skipped = corpus.skipped + unread
-    if not force and (report := _unchanged(index_dir, sources, model)):
-        return report
+    previous = None if force else _updatable(index_dir, model)
+    if previous and previous.manifest.get("sources") == sources:
+        return _up_to_date(previous)
     with Publisher(index_dir, wait=wait) as publisher:
-        if not force and (report := _unchanged(index_dir, sources, model)):
-            return report  # published by the indexer this one waited for
-        previous = None if force else _updatable(index_dir, model)
+        previous = None if force else _updatable(index_dir, model)  # another indexer may have published
+        if previous and previous.manifest.get("sources") == sources:
+            return _up_to_date(previous)
         kept: list[dict] = []  # the previous generation's documents carried over
         if previous:
             changed = changed_files(previous.manifest, sources)
@@ -263,19 +264,9 @@ def _updatable(index_dir: Path, model: str) -> Generation | None:
     return generation if same else None
 
 
-def _unchanged(index_dir: Path, sources: dict[str, str | None], model: str) -> BuildReport | None:
-    """A report for the published generation if it was built from exactly these files, analysis and model."""
-    try:
-        generation = published_generation(index_dir)
-    except IndexNotFound:
-        return None
+def _up_to_date(generation: Generation) -> BuildReport:
+    """The report of a build that found the published generation made the same way from the same files."""
     manifest = generation.manifest
-    if (manifest.get("sources"), manifest.get("analysis_version"), manifest.get("model")) != (
-        sources,
-        ANALYSIS_VERSION,
-        model,
-    ):
-        return None
     counts = manifest.get("counts", {})
     return BuildReport(
         generation=generation.name,

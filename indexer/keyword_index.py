@@ -212,7 +212,9 @@ class KeywordIndex:
             moved = np.where(old_rows >= 0, new_row[np.maximum(old_rows, 0)], -1)
             rows = np.concatenate([moved, np.arange(kept, kept + len(added))]).astype(np.int32)
         np.save(Path(path) / ROWS, rows)
-        terms = TermMatrix.load(Path(previous)).update(new_row, _fields(ix.schema, added), len(added), BM25_K1, BM25_B)
+        terms = TermMatrix.load(Path(previous), with_counts=True).update(
+            new_row, _fields(ix.schema, added), len(added), BM25_K1, BM25_B
+        )
         terms.save(path)
 
     @contextmanager

@@ -81,7 +81,7 @@ class TermMatrix:
         counts: dict[str, tuple[np.ndarray, np.ndarray]],
     ) -> None:
         self._columns = columns  # field -> (indptr, rows, weights), CSC layout
-        self._counts = counts  # field -> (tf of each posting in column order, length of each row)
+        self._counts = counts  # field -> (tf of each posting in column order, length of each row); {} for search
         self._index = {field: {term: i for i, term in enumerate(names)} for field, names in terms.items()}
         self._terms = terms
         self.size = size  # paragraphs
@@ -158,14 +158,15 @@ class TermMatrix:
         (Path(folder) / TERM_NAMES).write_text(json.dumps(self._terms, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> TermMatrix:
-        """The term matrix saved in ``folder`` (every generation has one since index format 4)."""
+    def load(cls, folder: Path, with_counts: bool = False) -> TermMatrix:
+        """The term matrix saved in ``folder`` (every generation has one since index format 4). The term
+        frequencies and field lengths that an update weighs afresh are read only ``with_counts``: search needs
+        the weights alone, and the counts would take as much memory again."""
         terms = json.loads((Path(folder) / TERM_NAMES).read_text(encoding="utf-8"))
-        with np.load(Path(folder) / TERMS) as data:
-            parts = {field: [data[f"{field}_{part}"] for part in _PARTS] for field in terms}
+        with np.load(Path(folder) / TERMS) as data:  # an .npz reads only the arrays asked for
+            columns = {f: (data[f"{f}_indptr"], data[f"{f}_rows"], data[f"{f}_weights"]) for f in terms}
+            counts = {f: (data[f"{f}_tf"], data[f"{f}_lengths"]) for f in terms} if with_counts else {}
             size = int(data["size"])
-        columns = {field: (indptr, rows, weights) for field, (indptr, rows, weights, _, _) in parts.items()}
-        counts = {field: (tf, lengths) for field, (_, _, _, tf, lengths) in parts.items()}
         return cls(columns, terms, size, counts)
 
     def column(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:

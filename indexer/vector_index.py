@@ -6,6 +6,7 @@ milliseconds, less than embedding the query, so an approximate index would only 
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -30,17 +31,14 @@ def minority_centroids(sentences: SentenceIndex, langs: np.ndarray) -> dict[str,
     one passage) must not move the correction.
     """
     sentence_langs = langs[sentences.spans[:, 0]] if len(sentences.spans) else langs[:0]
-    minorities = [
-        lang
-        for lang in set(sentence_langs.tolist())
-        if MIN_LANGUAGE_SENTENCES <= (sentence_langs == lang).sum() < len(sentence_langs) / 2
-    ]
+    counts = Counter(sentence_langs.tolist())
+    minorities = [lang for lang, n in counts.items() if MIN_LANGUAGE_SENTENCES <= n < len(sentence_langs) / 2]
     sums = {lang: np.zeros(sentences.vectors.shape[1], dtype=np.float64) for lang in minorities}
     for start in range(0, len(sentence_langs), _CHUNK):  # half-precision rows, summed a chunk at a time
         chunk = sentence_langs[start : start + _CHUNK]
         for lang in minorities:
             sums[lang] += sentences.vectors[start : start + _CHUNK][chunk == lang].sum(axis=0, dtype=np.float64)
-    return {lang: (sums[lang] / (sentence_langs == lang).sum()).astype(np.float32) for lang in minorities}
+    return {lang: (sums[lang] / counts[lang]).astype(np.float32) for lang in minorities}
 
 
 def corrected_query(query: np.ndarray, lang: str, centroids: dict[str, np.ndarray]) -> np.ndarray:

@@ -36,6 +36,7 @@ from indexer.analysis import ANALYSIS_VERSION
 from indexer.encoders import Encoder, EncoderError, load_encoder
 from indexer.generation import KEYWORD_DIR, published_generation
 from indexer.keyword_index import KeywordIndex
+from indexer.language import LANGUAGES
 from indexer.ranking import top_rows
 from indexer.records import ParagraphRecord
 from indexer.sentences import SentenceIndex
@@ -44,7 +45,7 @@ from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.borrowed_words import borrowed_words
 from search.contract import LegScore, ResponseJSON, ResultJSON, paragraph_json, result_json
-from search.evidence import Evidence, meaning_threshold
+from search.evidence import Evidence, MeaningThresholds
 from search.fusion import DEFAULT_ALPHA, METHODS, FusionOptions, fuse
 from search.keyword_leg import KEYWORD_SECONDS, KeywordScores, excluded_rows, expand_query, search_keywords
 from search.notes import Note
@@ -122,7 +123,9 @@ class SearchEngine:
             raise SearchError(f"{self.model} gives {self.encoder.dim} dimensions, the index holds {self.vectors.dim}")
         self.semantic = SemanticLeg(self.vectors, self.sentences, self.store.langs)
         self.suggester = Suggester(read_vocabulary(self.generation.path / VOCABULARY))
-        self.meaning_null: dict[str, list[float]] = manifest.get("meaning_null", {})
+        # How close a paragraph must come to a query in each language to count as close in meaning.
+        null = manifest.get("meaning_null", {})
+        self.meaning_thresholds = {lang: MeaningThresholds.of(null, lang) for lang in LANGUAGES}
         # Paging and retyping repeat queries: embedding one costs more than the rest of a search. The cache holds
         # the encoder, not the engine, so that a replaced engine is freed as soon as its last request ends.
         self.query_vector = lru_cache(maxsize=1024)(partial(_encode_query, self.encoder))
@@ -176,7 +179,7 @@ class SearchEngine:
             translated = translate_query(parsed, self.keyword_index.terms, drop) if translates else None
             if translated:
                 self._translation_leg(leg, translated, allowed)
-            evidence = Evidence.of(leg, semantic, meaning_threshold(self.meaning_null, parsed.lang), mode)
+            evidence = Evidence.of(leg, semantic, self.meaning_thresholds[parsed.lang], mode)
             # The keyword hits a page needs: the next multiple of WINDOW that covers it.
             by_share = mode == "hybrid" and options.method == "weighted"  # what the weighted fusion ranks them by
             keyword_rows = leg.top(WINDOW * -(-(offset + k) // WINDOW), by_share, among=evidence.any)

@@ -28,7 +28,6 @@ import json
 import math
 import re
 import sys
-import tempfile
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
@@ -81,11 +80,20 @@ def _mean_by_kind(per_kind: dict[str, list[dict]]) -> dict[str, dict]:
     }
 
 
+def read_queries(path: Path) -> list[dict]:
+    """The records of a JSON-lines file: queries (judged or not), gold pairs."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
 def evaluate_dev(engine: Searcher, queries_path: Path, k: int = 10, **search_args: Any) -> dict:
+    """Per-kind and overall nDCG@10, Recall@10, MRR@10 on the judged queries of a file."""
+    return evaluate_judged(engine, read_queries(queries_path), k, **search_args)
+
+
+def evaluate_judged(engine: Searcher, queries: list[dict], k: int = 10, **search_args: Any) -> dict:
     """Per-kind and overall nDCG@10, Recall@10, MRR@10 on judged queries."""
     per_kind: dict[str, list[dict]] = defaultdict(list)
-    for line in queries_path.read_text(encoding="utf-8").splitlines():
-        judged = json.loads(line)
+    for judged in queries:
         quotes = [(match_form(r["quote"]), r["grade"]) for r in judged["relevant"]]
         results = engine.search(judged["query"], k=k, snippets=False, **search_args)["results"]
         gains: list[float] = []
@@ -158,8 +166,7 @@ def evaluate_beir(folder: Path, engine: SearchEngine, **search_args: Any) -> dic
         query_id, corpus_id, score = row.split("\t")
         qrels[query_id][corpus_id] = int(score)
     ndcgs, recalls, firsts = [], [], []
-    for line in queries_path.read_text(encoding="utf-8").splitlines():
-        query = json.loads(line)
+    for query in read_queries(queries_path):
         relevant = qrels.get(query["_id"])
         if not relevant:
             continue
@@ -185,8 +192,7 @@ def evaluate_alignment(engine: SearchEngine, gold_path: Path) -> dict:
         return next((pid for pid, text in texts if quote in text), None)
 
     gold = set()
-    for line in gold_path.read_text(encoding="utf-8").splitlines():
-        pair = json.loads(line)
+    for pair in read_queries(gold_path):
         gold.add((holder(pair["kk"]), holder(pair["ru"])))
     predicted = {(p["kk_id"], p["ru_id"]) for p in engine.store.alignment}
     kk_gold, ru_gold = {kk for kk, _ in gold}, {ru for _, ru in gold}
@@ -200,7 +206,7 @@ def evaluate_alignment(engine: SearchEngine, gold_path: Path) -> dict:
 
 def evaluate_no_answer(engine: Searcher, queries_path: Path, **search_args: Any) -> dict:
     """The share of the queries that get no result at all."""
-    queries = [json.loads(line) for line in queries_path.read_text(encoding="utf-8").splitlines()]
+    queries = read_queries(queries_path)
     empty = [engine.search(q["query"], k=10, snippets=False, **search_args)["total"] == 0 for q in queries]
     return {"n": len(queries), "empty": sum(empty) / len(queries)}
 
@@ -208,17 +214,11 @@ def evaluate_no_answer(engine: Searcher, queries_path: Path, **search_args: Any)
 def evaluate_twins(engine: Searcher, twins_path: Path, originals_path: Path, **search_args: Any) -> dict:
     """Recall@10 and nDCG@10 of the Kazakh twins and of their Russian originals (the judged query whose id has
     the twin's number), and the ratio of the recalls."""
-    twins = [json.loads(line) for line in twins_path.read_text(encoding="utf-8").splitlines()]
+    twins = read_queries(twins_path)
     numbers = {q["id"][1:] for q in twins}
-    originals = [
-        line
-        for line in originals_path.read_text(encoding="utf-8").splitlines()
-        if json.loads(line)["id"][1:] in numbers
-    ]
-    subset = Path(tempfile.mkdtemp()) / "originals.jsonl"
-    subset.write_text("\n".join(originals) + "\n", encoding="utf-8")
-    kazakh = evaluate_dev(engine, twins_path, **search_args)["all"]
-    russian = evaluate_dev(engine, subset, **search_args)["all"]
+    originals = [q for q in read_queries(originals_path) if q["id"][1:] in numbers]
+    kazakh = evaluate_judged(engine, twins, **search_args)["all"]
+    russian = evaluate_judged(engine, originals, **search_args)["all"]
     ratio = kazakh["recall@10"] / russian["recall@10"] if russian["recall@10"] else 0.0
     return {"kazakh": kazakh, "russian": russian, "recall_ratio": ratio}
 
@@ -228,7 +228,7 @@ def evaluate_calibration(engine: SearchEngine, paths: list[Path], bins: int = 5)
     share of judged answers; ECE, the size-weighted mean gap between the two."""
     pairs: list[tuple[float, bool]] = []
     for path in paths:
-        for query in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+        for query in read_queries(path):
             quotes = [match_form(judged["quote"]) for judged in query["relevant"]]
             for result in engine.search(query["query"], k=10, snippets=False)["results"]:
                 confidence = result["confidence"] or 0.0  # every search result has one; similar() results do not

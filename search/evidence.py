@@ -55,10 +55,6 @@ class MeaningThresholds:
         return cls(float(max(values)), float(np.quantile(values, WEAK_QUANTILE)))
 
 
-def meaning_threshold(null: dict[str, list[float]], lang: str) -> MeaningThresholds:
-    return MeaningThresholds.of(null, lang)
-
-
 @dataclass(frozen=True)
 class Evidence:
     words: np.ndarray  # bool per row
