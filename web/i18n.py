@@ -223,8 +223,13 @@ def pick_language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT
 
 
+def ui_language() -> str:
+    """The current request's interface language: ``ru``, ``kk`` or ``en``."""
+    return g.get("ui", DEFAULT)
+
+
 def translate(key: str, **values: object) -> str:
-    text = STRINGS[key].get(g.get("ui", DEFAULT), STRINGS[key][DEFAULT])
+    text = STRINGS[key].get(ui_language(), STRINGS[key][DEFAULT])
     return text.format(**values) if values else text
 
 
