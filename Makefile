@@ -13,7 +13,8 @@ PORT ?= 8000
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test browser ocr run index test test-fast lint evaluate bench soak clean
+.PHONY: install install-test browser ocr run index test test-fast lint evaluate bench soak clean i18n-extract i18n-update \
+	i18n-compile
 
 install: $(STAMP)
 
@@ -79,6 +80,23 @@ soak: install
 
 evaluate: index
 	$(BIN)/python -m search.evaluate --index $(INDEX)
+
+# The interface's texts (web/i18n.py): the English msgids of web/'s code and templates are extracted into
+# messages.pot, merged into each language's messages.po (then translate what is new or fuzzy) and compiled into the
+# messages.mo that the app reads. The .mo files are committed with their .po (tests/test_interface_languages.py
+# checks that they match), so that every install, `pip install .` too, serves the translations without this step.
+TRANSLATIONS := web/translations
+
+i18n-extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_pgettext:1c,2 --add-comments=Translators: \
+		--sort-output --project=kazsearch --version=0.1.0 --copyright-holder="the kazsearch authors" \
+		-o $(TRANSLATIONS)/messages.pot web
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete
+
+i18n-compile: install
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 clean:
 	rm -rf var .pytest_cache

@@ -1,9 +1,12 @@
 """The corpus catalogue (``catalog.toml`` beside the reports): stable ids and titles for known files.
 
-Each ``[[document]]`` entry names its ``file`` and gives its ``doc_id``; ``title``, ``short``, ``author``, ``year``
-and ``languages`` describe it, and any other key with a string, an integer or a list of strings is kept as
-metadata; each overrides what the file says of itself (a PDF's or DOCX's title, author, date). A catalogue is
-checked whole before a build starts: every bad value is reported, not just the first.
+Each ``[[document]]`` entry names its ``file`` and gives its ``doc_id``; ``title``, ``short``, ``author``, ``year``,
+``languages``, ``symbol`` (a UN document symbol such as ``CCPR/C/KAZ/QPR/3``) and ``source_url`` (where the
+document was published) describe it, and any other key with a string, an integer or a list of strings is kept
+as metadata; each overrides what the file says of itself (a PDF's or DOCX's title, author, date, an HTML
+page's address). The metadata go into the manifest's document entry and from there into citations
+(``search/citation.py``). A catalogue is checked whole before a build starts: every bad value is reported, not
+just the first.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 CATALOG_NAME = "catalog.toml"
 YEARS = range(1900, 2101)
 _SLUG = re.compile(r"[^\W_][\w.-]{0,99}")
+_URL = re.compile(r"https?://[^\s/]+\S*")
 # Keys of a paragraph record, of a manifest's document and of an API result: metadata is stored beside them
 # (and may be shown with them), so a catalogue must not redefine them.
 RESERVED_KEYS = frozenset(
@@ -113,8 +117,11 @@ def _expected(key: str, value: object) -> str | None:
     if key == "doc_id":
         ok = isinstance(value, str) and _SLUG.fullmatch(value) is not None
         return None if ok else "a slug of letters, digits, '-', '_' and '.' (up to 100, first a letter or digit)"
-    if key in ("title", "short", "author"):
+    if key in ("title", "short", "author", "symbol"):
         return None if isinstance(value, str) else "a string"
+    if key == "source_url":
+        ok = isinstance(value, str) and _URL.fullmatch(value) is not None
+        return None if ok else "an http:// or https:// address"
     if key == "year":
         ok = isinstance(value, int) and not isinstance(value, bool) and value in YEARS
         return None if ok else f"an integer year from {YEARS.start} to {YEARS.stop - 1}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from indexer.records import ParagraphRecord
-from search.citation import paragraph_url
+from search.citation import Citation, paragraph_url
 
 
 class LegJSON(TypedDict):
@@ -21,6 +21,16 @@ class TranslationJSON(TypedDict):
     id: str
     lang: str
     text: str
+
+
+class CitationJSON(TypedDict):
+    text: str  # in the reader's language (search/citation.py)
+    title: str
+    author: str | None
+    year: int | None
+    label: str | None  # the document's own number for the paragraph; None where it numbers none
+    page: int | None  # page of the source, where it has pages
+    url: str  # a path: /doc/<doc_id>#p<ordinal>
 
 
 class ResultJSON(TypedDict):
@@ -37,6 +47,7 @@ class ResultJSON(TypedDict):
     keyword: LegJSON | None
     semantic: LegJSON | None
     url: str
+    citation: CitationJSON
     translation: TranslationJSON | None
     evidence: str | None  # "words", "meaning" or "both" (search/evidence.py); None for similar paragraphs
     confidence: float | None  # 0…1: the chance that it answers the query, as calibrated (search/evidence.py)
@@ -45,6 +56,18 @@ class ResultJSON(TypedDict):
 class TranslationTermsJSON(TypedDict):
     lang: str
     terms: list[str]
+
+
+class FacetJSON(TypedDict):
+    value: str | int  # what the filter takes: a doc_id, a language code, a year
+    label: str
+    count: int
+
+
+class FacetsJSON(TypedDict):
+    doc: list[FacetJSON]
+    lang: list[FacetJSON]
+    year: list[FacetJSON]
 
 
 class ResponseJSON(TypedDict):
@@ -58,6 +81,7 @@ class ResponseJSON(TypedDict):
     took_ms: float
     partial: bool
     notes: Sequence[str]  # search.notes.Note: each note is its text
+    facets: FacetsJSON  # counted over every result of the query, not one page (search/facets.py)
     results: list[ResultJSON]
 
 
@@ -76,8 +100,21 @@ def translation_json(record: ParagraphRecord | None) -> TranslationJSON | None:
     return None if record is None else {"id": record.id, "lang": record.lang, "text": record.text}
 
 
+def citation_json(citation: Citation, language: str) -> CitationJSON:
+    return {
+        "text": citation.text(language),
+        "title": citation.title,
+        "author": citation.author,
+        "year": citation.year,
+        "label": citation.label,
+        "page": citation.page,
+        "url": citation.url,
+    }
+
+
 def result_json(
     record: ParagraphRecord,
+    citation: CitationJSON,
     score: float,
     snippet_html: str,
     keyword: LegScore | None,
@@ -100,6 +137,7 @@ def result_json(
         "keyword": None if keyword is None else keyword.to_json(),
         "semantic": None if semantic is None else semantic.to_json(),
         "url": paragraph_url(record),
+        "citation": citation,
         "translation": translation_json(translation),
         "evidence": evidence,
         "confidence": confidence,
@@ -108,13 +146,16 @@ def result_json(
 
 def paragraph_json(
     record: ParagraphRecord,
+    citation: CitationJSON,
     before: ParagraphRecord | None,
     after: ParagraphRecord | None,
     translation: ParagraphRecord | None,
 ) -> dict[str, Any]:
-    """A paragraph with its place: the stored record, its URL, its neighbours' ids and its translation."""
+    """A paragraph with its place: the stored record, its URL and citation, its neighbours' ids and its
+    translation."""
     return record.to_json() | {
         "url": paragraph_url(record),
+        "citation": citation,
         "previous": before and before.id,
         "next": after and after.id,
         "translation": translation_json(translation),

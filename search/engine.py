@@ -18,7 +18,9 @@ Hybrid ranking, step by step:
 6. only paragraphs with evidence that they answer are results (``search/evidence.py``): enough of the query's
    words, or a meaning closer than off-topic questions come to this index; each result says which, with a
    calibrated confidence. A query nothing answers gets no results, its unknown words and a corrected query
-   (``search/spelling.py``).
+   (``search/spelling.py``);
+7. the results are counted by document, language and year (``search/facets.py``); filters by document and
+   year keep those of the one ranking, and ``sort="date"`` puts the newest documents' first.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import threading
 import time
 from collections.abc import Collection
 from contextlib import nullcontext
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -44,10 +47,19 @@ from indexer.settings import DEFAULT_MODELS_DIR
 from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.borrowed_words import borrowed_words
-from search.contract import LegScore, ResponseJSON, ResultJSON, paragraph_json, result_json
+from search.citation import DEFAULT_CITATION_LANGUAGE, Citation
+from search.contract import LegScore, ResponseJSON, ResultJSON, citation_json, paragraph_json, result_json
 from search.evidence import Evidence, MeaningThresholds
+from search.facets import facets
 from search.fusion import DEFAULT_ALPHA, METHODS, FusionOptions, fuse
-from search.keyword_leg import KEYWORD_SECONDS, KeywordScores, excluded_rows, expand_query, search_keywords
+from search.keyword_leg import (
+    KEYWORD_SECONDS,
+    ExpandedQuery,
+    KeywordScores,
+    excluded_rows,
+    expand_query,
+    search_keywords,
+)
 from search.notes import Note
 from search.parallel import ParallelRow
 from search.query import ParsedQuery, is_costly, meaning_text, parse_query
@@ -60,15 +72,58 @@ from search.translation_leg import TranslatedQuery, translate_query
 
 MODES = ("hybrid", "keyword", "semantic")
 DEFAULT_MODE = "hybrid"
+SORTS = ("relevance", "date")  # date: the newest document year first, by relevance within a year
+DEFAULT_SORT = "relevance"
 MAX_K = 100
 # Candidates of the semantic leg and of borrowed words: a fixed number, so that every page of a query is cut
 # from one ranking (the semantic scale's floor is the 100th score) and its total is the same on every page.
 # The keyword leg takes the next multiple of it that covers the page.
 WINDOW = 100
+# Ranking more results than this (an export; every result, to sort them by date) costs several normal queries
+# at 100k paragraphs (fusion ~10 ms a thousand): such a query takes its turn with the other costly ones.
+DEEP_RANKING = 1000
 
 
 class SearchError(ValueError):
     """A request that cannot be answered as asked (unknown mode, bad k, index built differently …)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which paragraphs a query may return: ``lang`` chooses those searched (a Russian query asked for Kazakh is
+    translated too); ``doc`` and the years keep, of the query's results, those of one document and of
+    documents of those years (a document without a year is in no range)."""
+
+    lang: str | None = None
+    doc: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A query's results in order, as far as asked for, and how many it has in all."""
+
+    total: int
+    records: list[ParagraphRecord]
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """One query searched: every result (a row mask), the first of them in order, and what their JSON needs."""
+
+    parsed: ParsedQuery
+    expanded: ExpandedQuery
+    alpha: float
+    meaning: str  # the query as the semantic leg embeds it (its operators and excluded words left out)
+    leg: KeywordScores
+    semantic: np.ndarray
+    evidence: Evidence
+    translated: TranslatedQuery | None
+    results: np.ndarray
+    rows: list[int]
+    scores: dict[int, float]
+    notes: list[Note]
 
 
 class SearchEngine:
@@ -110,7 +165,9 @@ class SearchEngine:
                 f"{self.generation.path} was embedded with {self.model!r}, not {model!r}: "
                 f"rebuild with `python -m indexer --model {model} --force` or search with --model {self.model}"
             )
-        self.store = ParagraphStore(self.generation.read_paragraphs(), self.generation.read_alignment())
+        self.store = ParagraphStore(
+            self.generation.read_paragraphs(), self.generation.read_alignment(), manifest.get("documents", [])
+        )
         bm25 = manifest.get("bm25", {})
         self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR, searchers, **bm25)
         self.vectors = VectorIndex.load(self.generation.path)
@@ -143,22 +200,96 @@ class SearchEngine:
         snippets: bool = True,
         mark_sentences: bool = False,
         drop: Collection[str] = (),
+        year_from: int | None = None,
+        year_to: int | None = None,
+        sort: str = DEFAULT_SORT,
+        reader_language: str = DEFAULT_CITATION_LANGUAGE,
     ) -> ResponseJSON:
-        """The API response for ``query``: results ``offset`` … ``offset + k`` and how many there are in all.
+        """The API response for ``query``: results ``offset`` … ``offset + k``, how many there are in all and
+        their facets.
 
         ``snippets=False`` leaves ``snippet_html`` empty, for callers that only need ids and text (evaluation).
         ``mark_sentences`` marks, in each hit that matches none of the query's words, its sentence nearest to
         the query (pages ask for it; in the API's snippets only matched words are marked). ``drop``: terms of
         the query's translation into the index's other language not to search (``search/translation_leg.py``).
+        ``lang``, ``doc``, ``year_from``, ``year_to``: see ``Filters``; ``sort``: one of SORTS;
+        ``reader_language`` (ru, kk, en): the language the citations are written in.
         """
         started = time.perf_counter()
-        weight = _check(mode, k, offset, alpha, fusion)
+        if not 1 <= k <= MAX_K:
+            raise SearchError(f"k must be between 1 and {MAX_K}")
+        if offset < 0:
+            raise SearchError("offset must not be negative")
+        filters = Filters(lang, doc, year_from, year_to)
+        ranked = self._ranked(query, offset + k, mode, alpha, fusion, drop, sort, filters)
+        forms = QueryForms.of(ranked.parsed, ranked.expanded.expansions) if snippets else None
+        results = [
+            self._result(row, ranked.scores[row], ranked.leg, ranked.semantic, forms, ranked.evidence, reader_language)
+            for row in ranked.rows[offset : offset + k]
+        ]
+        if snippets and mark_sentences and mode != "keyword" and ranked.meaning:
+            self._mark_closest_sentences(ranked.meaning, [r for r in results if r["keyword"] is None])
+        unknown = unknown_words(ranked.parsed, self.keyword_index.terms)
+        translated = ranked.translated
+        return {
+            "query": query,
+            "mode": mode,
+            "alpha": ranked.alpha,
+            "total": int(np.count_nonzero(ranked.results)),
+            "unknown_words": unknown,
+            "did_you_mean": did_you_mean(query, unknown, self.keyword_index.terms) if unknown else None,
+            "translation": {"lang": translated.lang, "terms": translated.terms} if translated else None,
+            "took_ms": round((time.perf_counter() - started) * 1000, 2),
+            "partial": ranked.leg.partial,
+            "notes": ranked.notes,
+            "facets": facets(self.store, ranked.results),
+            "results": results,
+        }
+
+    def ranking(
+        self,
+        query: str,
+        limit: int,
+        mode: str = DEFAULT_MODE,
+        alpha: float | None = None,
+        lang: str | None = None,
+        doc: str | None = None,
+        fusion: str = "weighted",
+        drop: Collection[str] = (),
+        year_from: int | None = None,
+        year_to: int | None = None,
+        sort: str = DEFAULT_SORT,
+    ) -> Ranking:
+        """The first ``limit`` results of ``query`` in order, ranked once (the query embedded once), and how
+        many it has in all: what an export reads, which wants every result rather than a page. The other
+        parameters are ``search``'s."""
+        if limit < 1:
+            raise SearchError("limit must be at least 1")
+        ranked = self._ranked(query, limit, mode, alpha, fusion, drop, sort, Filters(lang, doc, year_from, year_to))
+        records = [self.store.records[row] for row in ranked.rows[:limit]]
+        return Ranking(int(np.count_nonzero(ranked.results)), records)
+
+    def _ranked(
+        self,
+        query: str,
+        depth: int,
+        mode: str,
+        alpha: float | None,
+        fusion: str,
+        drop: Collection[str],
+        sort: str,
+        filters: Filters,
+    ) -> _Ranked:
+        """``query`` searched, every result found, and the first ``depth`` of them ranked (every one when they
+        are sorted by date: the oldest-ranked result may be the newest)."""
+        weight = _check(mode, alpha, fusion, sort, filters)
         options = FusionOptions(fusion, {"keyword": 0.0, "semantic": 1.0}.get(mode, weight))
         parsed = parse_query(query)
+        costly = is_costly(parsed) or sort == "date" or depth > DEEP_RANKING
         # Queries that cost several normal ones take turns, so that their senders cannot crowd out others.
-        with self._costly_lane if is_costly(parsed) else nullcontext():
+        with self._costly_lane if costly else nullcontext():
             expanded = expand_query(parsed, self.keyword_index.terms)
-            allowed = self.store.allowed(lang, doc)
+            allowed = self.store.allowed(filters.lang)
             if parsed.excluded:
                 allowed &= ~excluded_rows(parsed, self.keyword_index.terms)
             leg = KeywordScores.nothing(len(self.store))
@@ -175,21 +306,22 @@ class SearchEngine:
                 leg.borrowed = self._borrowed_leg(meaning, parsed.lang, semantic_order, allowed)
             # Russian queries reach Kazakh paragraphs through their aligned originals; the dictionary's way only
             # where Kazakh is asked for (searched always, it cost Russian queries nDCG@10 0.02).
-            translates = borrows and (parsed.kazakh or lang == "kk")
+            translates = borrows and (parsed.kazakh or filters.lang == "kk")
             translated = translate_query(parsed, self.keyword_index.terms, drop) if translates else None
             if translated:
                 self._translation_leg(leg, translated, allowed)
             evidence = Evidence.of(leg, semantic, self.meaning_thresholds[parsed.lang], mode)
-            # The keyword hits a page needs: the next multiple of WINDOW that covers it.
+            # What the filters keep of the results: a facet's count is then the total its filter gives.
+            chosen = evidence.any & self.store.selected(filters.doc, filters.year_from, filters.year_to)
+            results = self._found(mode, leg, semantic_order) & chosen
+            if sort == "date":
+                depth = int(np.count_nonzero(results))
+            # The keyword hits the depth needs: the next multiple of WINDOW that covers it.
             by_share = mode == "hybrid" and options.method == "weighted"  # what the weighted fusion ranks them by
-            keyword_rows = leg.top(WINDOW * -(-(offset + k) // WINDOW), by_share, among=evidence.any)
-            ranking, scores, total = self._rank(mode, leg, keyword_rows, semantic, semantic_order, options, evidence)
-            forms = QueryForms.of(parsed, expanded.expansions) if snippets else None
-            results = [
-                self._result(row, scores[row], leg, semantic, forms, evidence) for row in ranking[offset : offset + k]
-            ]
-            if snippets and mark_sentences and mode != "keyword" and meaning:
-                self._mark_closest_sentences(meaning, [r for r in results if r["keyword"] is None])
+            keyword_rows = leg.top(WINDOW * -(-depth // WINDOW), by_share, among=chosen)
+            rows, scores = self._rank(mode, leg, keyword_rows, semantic, semantic_order, options, results)
+        if sort == "date":
+            rows.sort(key=lambda row: -self.store.years[row])  # stable: by relevance within a year
         notes = list(expanded.notes)
         if mode != "keyword" and meaning_cut:
             notes.append(Note("meaning_cut", chars=len(meaning)))
@@ -197,22 +329,13 @@ class SearchEngine:
             notes.append(Note("keyword_time", ms=round(self.keyword_seconds * 1000)))
         if leg.phrase_absent:
             notes.append(Note("phrase_absent", phrases=", ".join(f'"{" ".join(p)}"' for p in parsed.phrases)))
-        unknown = unknown_words(parsed, self.keyword_index.terms)
-        return {
-            "query": query,
-            "mode": mode,
-            "alpha": options.alpha,
-            "total": total,
-            "unknown_words": unknown,
-            "did_you_mean": did_you_mean(query, unknown, self.keyword_index.terms) if unknown else None,
-            "translation": {"lang": translated.lang, "terms": translated.terms} if translated else None,
-            "took_ms": round((time.perf_counter() - started) * 1000, 2),
-            "partial": leg.partial,
-            "notes": notes,
-            "results": results,
-        }
+        return _Ranked(
+            parsed, expanded, options.alpha, meaning, leg, semantic, evidence, translated, results, rows, scores, notes
+        )
 
-    def similar(self, paragraph_id: str, k: int = 10) -> list[ResultJSON] | None:
+    def similar(
+        self, paragraph_id: str, k: int = 10, reader_language: str = DEFAULT_CITATION_LANGUAGE
+    ) -> list[ResultJSON] | None:
         """Paragraphs nearest in meaning to a paragraph (its own translation and itself left out); None for an
         unknown id."""
         row = self.store.rows.get(paragraph_id)
@@ -225,18 +348,28 @@ class SearchEngine:
             scores[self.store.translations[row]] = -np.inf
         forms = QueryForms.of(ParsedQuery(), {})
         nothing = KeywordScores.nothing(len(self.store))
-        return [self._result(r, float(scores[r]), nothing, scores, forms) for r in top_rows(scores, k)]
+        return [
+            self._result(r, float(scores[r]), nothing, scores, forms, reader_language=reader_language)
+            for r in top_rows(scores, k)
+        ]
 
     def paragraph(self, paragraph_id: str) -> ParagraphRecord | None:
         return self.store.get(paragraph_id)
 
-    def paragraph_json(self, paragraph_id: str) -> dict | None:
-        """A paragraph as ``/api/paragraph`` shows it, or None for an unknown id."""
+    def paragraph_json(self, paragraph_id: str, reader_language: str = DEFAULT_CITATION_LANGUAGE) -> dict | None:
+        """A paragraph as ``/api/paragraph`` shows it (its citation in ``reader_language``), or None for an
+        unknown id."""
         row = self.store.rows.get(paragraph_id)
         if row is None:
             return None
+        record = self.store.records[row]
         before, after = self.store.neighbours(paragraph_id)
-        return paragraph_json(self.store.records[row], before, after, self.store.translation(row))
+        citation = citation_json(self.citation(record), reader_language)
+        return paragraph_json(record, citation, before, after, self.store.translation(row))
+
+    def citation(self, record: ParagraphRecord) -> Citation:
+        """How a paragraph is cited: its document's title, author, year and symbol, its number and page."""
+        return Citation.of(record, self.store.document(record.doc_id))
 
     def neighbours(self, paragraph_id: str) -> tuple[ParagraphRecord | None, ParagraphRecord | None]:
         return self.store.neighbours(paragraph_id)
@@ -269,26 +402,31 @@ class SearchEngine:
         semantic: np.ndarray,
         semantic_order: list[int],
         options: FusionOptions,
-        evidence: Evidence,
-    ) -> tuple[list[int], dict[int, float], int]:
-        """The ranking of a mode, each row's score, and how many results the query has in all: the same on
-        every page (every keyword match, the semantic window, the borrowed words' hits), each with evidence."""
-        found = np.zeros(len(self.store), dtype=bool)
+        results: np.ndarray,
+    ) -> tuple[list[int], dict[int, float]]:
+        """The ranking of a mode among the query's ``results``, and each row's score."""
         if mode == "keyword":
             ranking = leg.order(keyword_rows)
-            found = leg.bm25 > 0
             scores = {row: float(leg.bm25[row]) for row in ranking}
         elif mode == "semantic":
             ranking = semantic_order
             scores = {row: float(semantic[row]) for row in ranking}
         else:
             fused = fuse(leg, keyword_rows, semantic, semantic_order, options)
-            found = leg.bm25 > 0
-            found[[*leg.borrowed, *leg.translated]] = True
             ranking, scores = [f.row for f in fused], {f.row: f.score for f in fused}
-        found[semantic_order] = mode != "keyword"
-        with_evidence = evidence.any
-        return [row for row in ranking if with_evidence[row]], scores, int(np.count_nonzero(found & with_evidence))
+        return [row for row in ranking if results[row]], scores
+
+    def _found(self, mode: str, leg: KeywordScores, semantic_order: list[int]) -> np.ndarray:
+        """Every row a mode finds, the same on every page: every keyword match, the semantic window, the
+        borrowed words' and the translation's hits (those with evidence are the results)."""
+        found = np.zeros(len(self.store), dtype=bool)
+        if mode != "semantic":
+            found |= leg.bm25 > 0
+        if mode == "hybrid":
+            found[[*leg.borrowed, *leg.translated]] = True
+        if mode != "keyword":
+            found[semantic_order] = True
+        return found
 
     def _borrowed_leg(
         self, query: str, query_lang: str, semantic_order: list[int], allowed: np.ndarray
@@ -336,12 +474,14 @@ class SearchEngine:
         semantic: np.ndarray,
         forms: QueryForms | None,
         evidence: Evidence | None = None,
+        reader_language: str = DEFAULT_CITATION_LANGUAGE,
     ) -> ResultJSON:
         record = self.store.records[row]
         semantic_score = float(semantic[row])
         keyword_rank = leg.rank(row)
         return result_json(
             record,
+            citation_json(self.citation(record), reader_language),
             score,
             highlight(record.text, forms, record.lang) if forms else "",
             None if keyword_rank is None else LegScore(float(leg.bm25[row]), keyword_rank),
@@ -358,16 +498,17 @@ def _encode_query(encoder: Encoder, query: str) -> np.ndarray:
     return vector
 
 
-def _check(mode: str, k: int, offset: int, alpha: float | None, fusion: str) -> float:
+def _check(mode: str, alpha: float | None, fusion: str, sort: str, filters: Filters) -> float:
     """The fusion weight to use, once every parameter is checked."""
     if mode not in MODES:
         raise SearchError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
     if fusion not in METHODS:
         raise SearchError(f"unknown fusion {fusion!r}: choose one of {', '.join(METHODS)}")
-    if not 1 <= k <= MAX_K:
-        raise SearchError(f"k must be between 1 and {MAX_K}")
-    if offset < 0:
-        raise SearchError("offset must not be negative")
+    if sort not in SORTS:
+        raise SearchError(f"unknown sort {sort!r}: choose one of {', '.join(SORTS)}")
+    first, last = filters.year_from, filters.year_to
+    if first is not None and last is not None and first > last:
+        raise SearchError(f"year_from ({first}) is after year_to ({last}): give the earlier year first")
     if alpha is None:
         return DEFAULT_ALPHA
     if not 0.0 <= alpha <= 1.0:

@@ -1,24 +1,35 @@
-"""The paragraphs of a generation as search sees them: records by row and id, their languages and documents
-as arrays (filters become row masks), and the Kazakh ↔ Russian translations. Furniture and signatures are
-shown in their documents but are never results: no mask lets them through.
+"""The paragraphs of a generation as search sees them: records by row and id, their languages, documents and
+documents' years as arrays (filters become row masks), their documents' metadata, and the Kazakh ↔ Russian
+translations. Furniture and signatures are shown in their documents but are never results: no mask lets them
+through.
 
 Unknown ids give None, never an exception: callers decide whether that is a 404.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import numpy as np
 
 from indexer.records import SHOWN_ONLY, ParagraphRecord
+from search.citation import document_year
 from search.parallel import ParallelRow, parallel_rows
 
 
 class ParagraphStore:
-    def __init__(self, records: list[ParagraphRecord], alignment: list[dict]) -> None:
+    def __init__(
+        self, records: list[ParagraphRecord], alignment: list[dict], documents: Iterable[Mapping[str, Any]] = ()
+    ) -> None:
+        """``documents``: the manifest's entries (doc_id, title, author, year …), for citations and years."""
         self.records = records
         self.rows = {record.id: row for row, record in enumerate(records)}
         self.langs = np.array([record.lang for record in records])
         self.docs = np.array([record.doc_id for record in records])
+        self.documents = {document["doc_id"]: document for document in documents}
+        years = {doc_id: document_year(document) or 0 for doc_id, document in self.documents.items()}
+        self.years = np.array([years.get(record.doc_id, 0) for record in records], dtype=np.int32)  # 0: none
         # Rows a search may return: a letter's closing block or a signature cites nothing on its own.
         self.citable = np.array([record.kind not in SHOWN_ONLY for record in records], dtype=bool)
         self.alignment = alignment
@@ -33,14 +44,31 @@ class ParagraphStore:
         row = self.rows.get(paragraph_id)
         return None if row is None else self.records[row]
 
-    def allowed(self, lang: str | None = None, doc: str | None = None) -> np.ndarray:
-        """Citable rows in language ``lang`` and document ``doc`` (either may be None: any)."""
+    def document(self, doc_id: str) -> Mapping[str, Any]:
+        """A document's metadata as the manifest gives it (empty for an unknown id)."""
+        return self.documents.get(doc_id, {})
+
+    def document_title(self, doc_id: str) -> str:
+        return str(self.document(doc_id).get("title") or doc_id)
+
+    def allowed(self, lang: str | None = None) -> np.ndarray:
+        """Citable rows in language ``lang`` (None: any)."""
         allowed = self.citable.copy()
         if lang:
             allowed &= self.langs == lang
-        if doc:
-            allowed &= self.docs == doc
         return allowed
+
+    def selected(self, doc: str | None = None, year_from: int | None = None, year_to: int | None = None) -> np.ndarray:
+        """Rows of document ``doc`` from documents of the years ``year_from`` … ``year_to`` (each may be None:
+        any; a document without a year is outside any range)."""
+        selected = np.ones(len(self.records), dtype=bool)
+        if doc:
+            selected &= self.docs == doc
+        if year_from is not None:
+            selected &= self.years >= year_from
+        if year_to is not None:
+            selected &= (self.years <= year_to) & (self.years > 0)
+        return selected
 
     def neighbours(self, paragraph_id: str) -> tuple[ParagraphRecord | None, ParagraphRecord | None]:
         """The paragraphs just before and after one, within its document."""

@@ -63,6 +63,8 @@ def browser(tmp_path_factory):
         "--window-size=1200,1000", "--lang=ru", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
     ):  # fmt: skip
         options.add_argument(flag)
+    # A Russian reader's browser: headless Chromium sends Accept-Language from this preference, not from --lang.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "ru-RU,ru"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -99,7 +101,7 @@ def test_open_a_paragraph_in_its_document(server, browser):
     paragraph = browser.find_element(By.ID, target)
     assert paragraph.value_of_css_property("background-color") != "rgba(0, 0, 0, 0)"  # :target is highlighted
     browser.get(server + "/p/ccpr-answers:16")
-    assert "para. 16" in browser.find_element(By.CSS_SELECTOR, ".citation").text
+    assert "п. 16" in browser.find_element(By.CSS_SELECTOR, ".citation").text  # the browser speaks Russian
     assert browser.find_elements(By.CSS_SELECTOR, "#similar .result")
     screenshot(browser, "paragraph.png")
 

@@ -225,7 +225,7 @@ def test_jobs_run_one_at_a_time_and_their_page_refreshes_itself_until_they_end(s
     assert client_job(client)(second["id"])["state"] == "queued" and client_job(client)(second["id"])["ahead"] == 1
     running = client.get(f"/jobs/{first['id']}?ui=en").get_data(as_text=True)
     assert '<meta http-equiv="refresh"' in running and "held by the test" in running
-    assert "1 jobs ahead" in client.get(f"/jobs/{second['id']}?ui=en").get_data(as_text=True)
+    assert "1 job ahead" in client.get(f"/jobs/{second['id']}?ui=en").get_data(as_text=True)
     assert f"/jobs/{second['id']}" in client.get("/upload").get_data(as_text=True)
     gate.set()
     assert finished(client_job(client), first["id"])["result"] == {"paragraphs": 1}

@@ -8,7 +8,7 @@ from web import create_app
 
 CONTRACT = {
     "id", "doc_id", "doc_title", "label", "ordinal", "lang", "section", "text", "snippet_html", "score",
-    "keyword", "semantic", "url", "translation", "evidence", "confidence",
+    "keyword", "semantic", "url", "citation", "translation", "evidence", "confidence",
 }  # fmt: skip
 
 
@@ -33,6 +33,7 @@ def test_search_answers_the_contract_in_every_mode(client, mode):
         "took_ms",
         "partial",
         "notes",
+        "facets",
         "results",
     ]
     assert body["mode"] == mode and len(body["results"]) == 5 and body["total"] >= 5
@@ -60,7 +61,8 @@ def test_search_answers_the_contract_in_every_mode(client, mode):
     ],
 )
 def test_bad_parameters_are_a_400_with_a_message(client, params, message):
-    response = client.get("/api/search", query_string={"q": "пытки", **params})
+    english = {"Accept-Language": "en"}  # the messages are in the interface's language (test_interface_languages.py)
+    response = client.get("/api/search", query_string={"q": "пытки", **params}, headers=english)
     assert response.status_code == 400 and message in response.get_json()["error"]
 
 

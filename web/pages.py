@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, render_template, request
 
 from indexer.records import ParagraphRecord
-from search.citation import Citation, paragraph_url
+from search.citation import paragraph_url
 from search.contract import ResultJSON
 from search.engine import MODES, SearchEngine
 from search.fusion import DEFAULT_ALPHA
+from web.i18n import ui_language
 from web.live_engine import current_engine as engine
 from web.params import search_params
 
@@ -20,10 +21,12 @@ PAGE_SIZE = 10
 
 
 def citation(item: ParagraphRecord | ResultJSON, section: bool = True) -> str:
-    """``Report title, para. 12 (Section)`` for a record or a search result: what a lawyer pastes."""
-    if isinstance(item, ParagraphRecord):
-        return Citation.of(item).text(section)
-    return Citation(item["doc_title"], item["label"], item["ordinal"], item["section"], item["url"]).text(section)
+    """The citation of a record or a search result in the interface's language (``search/citation.py``): what
+    a lawyer pastes; ``section``: with the heading the paragraph falls under."""
+    current = engine()
+    record = item if isinstance(item, ParagraphRecord) else current.paragraph(item["id"])
+    assert record is not None  # a result's paragraph is in the engine that found it
+    return current.citation(record).text(ui_language(), with_section=section)
 
 
 def paragraph_link(item: ParagraphRecord | ResultJSON) -> str:
@@ -52,7 +55,9 @@ def search():
     current = engine()
     documents = current.documents()
     params = search_params(request.args, {d["doc_id"] for d in documents}, default_k=PAGE_SIZE)
-    response = current.search(**params, mark_sentences=True) if params["query"].strip() else None
+    response = None
+    if params["query"].strip():
+        response = current.search(**params, mark_sentences=True, reader_language=ui_language())
     return render_template(
         "search.html",
         params=params,
