@@ -49,6 +49,7 @@ from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.borrowed_words import borrowed_words
 from search.citation import DEFAULT_CITATION_LANGUAGE, Citation
 from search.contract import LegScore, ResponseJSON, ResultJSON, citation_json, paragraph_json, result_json
+from search.document_matches import DocumentMatches, document_matches
 from search.evidence import Evidence, MeaningThresholds
 from search.facets import facets
 from search.fusion import DEFAULT_ALPHA, METHODS, FusionOptions, fuse
@@ -387,6 +388,11 @@ class SearchEngine:
 
     def parallel(self, doc_id: str) -> list[ParallelRow]:
         return self.store.parallel(doc_id)
+
+    def document_matches(self, doc_id: str, query: str, with_translation: bool = False) -> DocumentMatches:
+        """The paragraphs of a document that hold any form of the query's words (``with_translation``: or of
+        its translation's), marked, and where they are (``search/document_matches.py``)."""
+        return document_matches(self.store.of_document(doc_id), query, self.keyword_index.terms, with_translation)
 
     def close(self) -> None:
         """Release the generation's files; requests still using this engine must have finished."""

@@ -1,17 +1,26 @@
 // Progressive enhancement only: every page works without this file.
 "use strict";
 
-// Copy-citation buttons are hidden until there is a clipboard to copy to.
+// Copy-citation buttons are hidden until there is a clipboard to copy to. What happened is said to screen
+// readers too (the page's status line); where the browser refuses to copy, the citation is selected instead.
 function enableCopyButtons() {
   if (!navigator.clipboard) return;
-  const copied = document.body.dataset.copied;
+  const { copied, copyFailed } = document.body.dataset;
+  const status = document.getElementById("announce");
   for (const button of document.querySelectorAll("button.copy")) {
+    const label = button.textContent;
     button.hidden = false;
     button.addEventListener("click", async () => {
-      await navigator.clipboard.writeText(button.dataset.citation);
-      const label = button.textContent;
-      button.textContent = copied;
-      setTimeout(() => { button.textContent = label; }, 1500);
+      try {
+        await navigator.clipboard.writeText(button.dataset.citation);
+        button.textContent = copied;
+        status.textContent = copied;
+        setTimeout(() => { button.textContent = label; }, 1500);
+      } catch {
+        const cited = button.closest(".citation").querySelector("cite");
+        window.getSelection().selectAllChildren(cited);
+        status.textContent = copyFailed;
+      }
     });
   }
 }
