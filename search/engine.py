@@ -91,9 +91,10 @@ class SearchError(ValueError):
 
 @dataclass(frozen=True)
 class Filters:
-    """Which paragraphs a query may return: ``lang`` chooses those searched (a Russian query asked for Kazakh is
-    translated too); ``doc`` and the years keep, of the query's results, those of one document and of
-    documents of those years (a document without a year is in no range)."""
+    """Which of a query's results are returned: those in ``lang``, of one document ``doc`` and of documents of
+    the years ``year_from`` … ``year_to`` (a document without a year is in no range). Each narrows the one
+    ranking of the query, so that a facet's count is the total its filter gives; asking for Kazakh also
+    translates a Russian query into Kazakh, which may find more."""
 
     lang: str | None = None
     doc: str | None = None
@@ -290,7 +291,7 @@ class SearchEngine:
         # Queries that cost several normal ones take turns, so that their senders cannot crowd out others.
         with self._costly_lane if costly else nullcontext():
             expanded = expand_query(parsed, self.keyword_index.terms)
-            allowed = self.store.allowed(filters.lang)
+            allowed = self.store.allowed()
             if parsed.excluded:
                 allowed &= ~excluded_rows(parsed, self.keyword_index.terms)
             leg = KeywordScores.nothing(len(self.store))
@@ -313,7 +314,7 @@ class SearchEngine:
                 self._translation_leg(leg, translated, allowed)
             evidence = Evidence.of(leg, semantic, self.meaning_thresholds[parsed.lang], mode)
             # What the filters keep of the results: a facet's count is then the total its filter gives.
-            chosen = evidence.any & self.store.selected(filters.doc, filters.year_from, filters.year_to)
+            chosen = evidence.any & self.store.selected(filters.lang, filters.doc, filters.year_from, filters.year_to)
             results = self._found(mode, leg, semantic_order) & chosen
             if sort == "date":
                 depth = int(np.count_nonzero(results))
@@ -448,13 +449,16 @@ class SearchEngine:
         return {row: float(scores[row]) for row in top_rows(scores, WINDOW, above=0.0)}
 
     def _translation_leg(self, leg: KeywordScores, translated: TranslatedQuery, allowed: np.ndarray) -> None:
-        """The query's translation searched in the paragraphs of its language: its best hits, scored by BM25 ×
-        their share of its idf, and that share joining the words' evidence."""
+        """The query's translation searched in the paragraphs of its language: its best hits, each scored as the
+        keyword leg scores its own (BM25 as a share of the best hit's, times the share of the translation's idf
+        it holds), and that share joining the words' evidence."""
         target = allowed & (self.store.langs == translated.lang)
         found = self.keyword_index.score_words(translated.words, target)
         self.store.share_between_translations(found.bm25, found.coverage, allowed=allowed)
-        for row in top_rows(found.bm25, WINDOW, above=0.0):
-            leg.translated[row] = float(found.bm25[row] * found.coverage[row])
+        rows = top_rows(found.bm25, WINDOW, above=0.0)
+        best = float(found.bm25[rows[0]]) if len(rows) else 0.0
+        for row in rows:
+            leg.translated[row] = float(found.bm25[row] / best * found.coverage[row])
         np.maximum(leg.coverage, found.coverage, out=leg.coverage)
 
     def _mark_closest_sentences(self, query: str, results: list[ResultJSON]) -> None:

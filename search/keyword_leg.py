@@ -46,7 +46,7 @@ class KeywordScores:
     coverage: np.ndarray  # each row's share of the query words' idf: the words' evidence (``search/evidence.py``)
     holders: set[int] | None = None  # paragraphs holding every quoted phrase and identifier, if the query has any
     borrowed: dict[int, float] = field(default_factory=dict)  # BM25 for the borrowed words, if any
-    translated: dict[int, float] = field(default_factory=dict)  # the translation's BM25 × coverage (translation_leg)
+    translated: dict[int, float] = field(default_factory=dict)  # normalised like the own words' (translation_leg)
     partial: bool = False  # the time budget ran out: the hits are those found by then
     phrase_absent: bool = False  # no paragraph holds the query's quoted phrases: their words were searched
 

@@ -51,17 +51,22 @@ class ParagraphStore:
     def document_title(self, doc_id: str) -> str:
         return str(self.document(doc_id).get("title") or doc_id)
 
-    def allowed(self, lang: str | None = None) -> np.ndarray:
-        """Citable rows in language ``lang`` (None: any)."""
-        allowed = self.citable.copy()
-        if lang:
-            allowed &= self.langs == lang
-        return allowed
+    def allowed(self) -> np.ndarray:
+        """Citable rows: what a query may search (a new array each time)."""
+        return self.citable.copy()
 
-    def selected(self, doc: str | None = None, year_from: int | None = None, year_to: int | None = None) -> np.ndarray:
-        """Rows of document ``doc`` from documents of the years ``year_from`` … ``year_to`` (each may be None:
-        any; a document without a year is outside any range)."""
+    def selected(
+        self,
+        lang: str | None = None,
+        doc: str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+    ) -> np.ndarray:
+        """Rows in language ``lang`` of document ``doc`` from documents of the years ``year_from`` … ``year_to``
+        (each may be None: any; a document without a year is outside any range)."""
         selected = np.ones(len(self.records), dtype=bool)
+        if lang:
+            selected &= self.langs == lang
         if doc:
             selected &= self.docs == doc
         if year_from is not None:

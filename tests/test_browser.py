@@ -1,15 +1,19 @@
 """End to end in a real headless Chromium (Debian's chromium + chromium-driver, driven by Selenium) against a
 real `python -m web` server on 127.0.0.1. Screenshots are kept in tests/artifacts/."""
 
+import re
 import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
@@ -125,6 +129,46 @@ def test_comparison_view_pairs_kazakh_and_russian(server, browser):
     screenshot(browser, "compare.png")
 
 
+def test_document_and_comparison_views_fit_a_phone_and_the_hit_map_stays_in_view(server, browser):
+    desktop = browser.get_window_size()
+    try:
+        browser.set_window_size(390, 844)
+        for path, shot in [
+            ("/doc/ccpr-answers?q=пытка", "document-phone.png"),
+            ("/doc/mvd-ds-219?q=сотталғандар", None),
+            ("/compare/mvd-ds-219?q=электронный браслет", "compare-phone.png"),
+        ]:
+            browser.get(server + path)
+            # No sideways scrolling: the page is no wider than the viewport less its vertical scroll bar.
+            width, visible, viewport = browser.execute_script(
+                "const page = document.documentElement; return [page.scrollWidth, page.clientWidth, innerWidth]"
+            )
+            assert viewport <= 400 and width <= visible <= viewport, path
+            if shot:
+                screenshot(browser, shot)
+        kazakh, russian = browser.find_elements(By.CSS_SELECTOR, "table.parallel tr.match td")[:2]
+        assert russian.location["y"] > kazakh.location["y"] and kazakh.find_elements(By.TAG_NAME, "mark")
+    finally:
+        browser.set_window_size(desktop["width"], desktop["height"])
+    browser.get(server + "/doc/ccpr-answers?q=пытка")
+    hit_map = browser.find_element(By.CSS_SELECTOR, "nav.hitmap")
+    marks = hit_map.find_elements(By.TAG_NAME, "a")
+    assert hit_map.is_displayed() and hit_map.size["height"] > 300 and marks
+    browser.execute_script("window.scrollTo(0, document.body.scrollHeight / 2)")
+    top, bottom = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom]", hit_map
+    )
+    assert 0 <= top and bottom <= browser.execute_script("return innerHeight") + 1  # sticky: in view halfway down
+    # A mark is a line of the strip (its box has no height, which WebElement.click refuses): clicked where it is.
+    ActionChains(browser).move_to_element(marks[-1]).click().perform()
+    target = marks[-1].get_dom_attribute("href")
+    wait(browser, lambda b: b.execute_script("return location.hash") == target)
+    paragraph = browser.find_element(By.ID, target.removeprefix("#"))
+    assert paragraph.find_elements(By.TAG_NAME, "mark")
+    assert -1 <= browser.execute_script("return arguments[0].getBoundingClientRect().top", paragraph) < 900
+    screenshot(browser, "document.png")
+
+
 def test_live_suggestions_while_typing(server, browser):
     browser.get(server + "/")
     browser.find_element(By.NAME, "q").send_keys("сотт")
@@ -137,3 +181,109 @@ def test_no_console_errors_under_the_content_security_policy(server, browser):
     browser.get(server + "/search?q=пытки")
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors
+
+
+# axe-core, installed by `make browser` at the version tests/a11y/package-lock.json pins.
+AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+CHECKED_PAGES = [
+    "/",
+    "/search?q=пытки",
+    "/search?q=пытки&doc=ccpr-answers&year_from=2023",  # filters in use, each removable
+    "/search?q=cvthnyfz rfpym",  # nothing found; "did you mean"
+    "/p/ccpr-answers:16",
+    "/doc/mvd-ds-219?q=браслет",  # the query marked, the hit map
+    "/compare/mvd-ds-219?q=браслет",
+    "/no/such/page",
+]
+
+
+def serious_accessibility_violations(browser) -> list[str]:
+    """axe-core's serious and critical violations on the browser's page, each with the elements it found."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: `make browser` installs it")
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    violations = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then((found) => done(found.violations));"
+    )
+    return [
+        f"{v['impact']} {v['id']}: {v['help']}: {[node['target'] for node in v['nodes'][:5]]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", CHECKED_PAGES)
+def test_pages_have_no_serious_accessibility_violations(server, browser, path, scheme):
+    prefers = {"features": [{"name": "prefers-color-scheme", "value": scheme}]}
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", prefers)
+    try:
+        browser.get(server + path)
+        background = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+        assert (background == "rgb(255, 255, 255)") == (scheme == "light")  # the page follows the scheme
+        violations = serious_accessibility_violations(browser)
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    assert not violations, "\n".join(violations)
+
+
+def stated_total(browser) -> int:
+    """The total the (Russian) results page states: "Результаты 1–10 из 87"."""
+    return int(re.search(r" из (\d+)", browser.find_element(By.CSS_SELECTOR, ".totals").text)[1])
+
+
+def drag_over(browser, element) -> None:
+    """Drag the mouse from the first letter of an element's text to its last, as a reader selecting it."""
+    lines = browser.execute_script(
+        "return [...arguments[0].getClientRects()].map((r) => [r.left, r.top, r.right, r.bottom])", element
+    )
+    (left, top, _, bottom), (_, last_top, right, last_bottom) = lines[0], lines[-1]
+    drag = ActionBuilder(browser)
+    drag.pointer_action.move_to_location(int(left) + 1, int((top + bottom) / 2)).pointer_down()
+    drag.pointer_action.move_to_location(int(right) - 1, int((last_top + last_bottom) / 2)).pointer_up()
+    drag.perform()
+
+
+def test_filters_and_citations_work_without_javascript(server, browser):
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.get(server + "/search?q=пытки")
+        assert not browser.find_element(By.CSS_SELECTOR, "button.copy").is_displayed()  # app.js has not run
+        # A citation is text: dragged over, it is selected, and no link is followed.
+        cite = browser.find_element(By.CSS_SELECTOR, ".result cite")
+        drag_over(browser, cite)
+        assert browser.execute_script("return getSelection().toString()") == cite.text
+        assert urlsplit(browser.current_url).path == "/search"
+        everything = stated_total(browser)
+        years = [
+            (link.find_element(By.CSS_SELECTOR, "span").text, int(link.find_element(By.CSS_SELECTOR, ".count").text))
+            for link in browser.find_elements(By.CSS_SELECTOR, "ul[aria-labelledby=facet-year] a[href*=year_from]")
+        ]
+        year, count = next((year, count) for year, count in years if count < everything)
+        # The year range, typed and sent from the keyboard: the total is the year's count.
+        browser.find_element(By.CSS_SELECTOR, "form.years input[name=year_from]").send_keys(
+            year, Keys.TAB, year, Keys.ENTER
+        )
+        wait(browser, seen.url_contains("year_to="))
+        assert stated_total(browser) == count and year in browser.find_element(By.CSS_SELECTOR, ".chosen").text
+        report = browser.find_elements(By.CSS_SELECTOR, "ul[aria-labelledby=facet-doc] a[href*='doc=']")[-1]
+        in_report = int(report.find_element(By.CSS_SELECTOR, ".count").text)
+        report.click()
+        assert stated_total(browser) == in_report and f"year_from={year}" in browser.current_url
+        browser.find_element(By.CSS_SELECTOR, ".chosen a.clear").click()
+        assert stated_total(browser) == everything and "doc=" not in browser.current_url
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def test_the_skip_link_is_the_first_tab_stop_and_leads_to_the_results(server, browser):
+    browser.get(server + "/search?q=пытки")
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    skip = browser.switch_to.active_element
+    assert skip.get_dom_attribute("class") == "skip-link" and skip.is_displayed() and skip.size["height"] > 10
+    assert skip.value_of_css_property("outline-style") != "none"  # focus is visible
+    skip.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_dom_attribute("id") == "results"
+    ActionChains(browser).send_keys(Keys.TAB).perform()  # the next stop is in the results, past the filters
+    assert browser.execute_script("return document.getElementById('results').contains(document.activeElement)")

@@ -49,7 +49,15 @@ function enableSuggestions() {
   });
 }
 
+// On a narrow screen the results' filters start folded under their summary, so that the results come first
+// (style.css keeps them open on a wide one; without this file they are open).
+function foldFiltersOnNarrowScreens() {
+  const filters = document.querySelector("details.refine");
+  if (filters && matchMedia("(max-width: 52rem)").matches) filters.open = false;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  foldFiltersOnNarrowScreens();
   enableCopyButtons();
   enableSuggestions();
 });
