@@ -1,4 +1,5 @@
-"""Command line: ``python -m indexer [PATH ...] [--index DIR] [--model ID]`` and ``--dump paragraphs|alignment``.
+"""Command line: ``python -m indexer [PATH ...] [--index DIR] [--model ID] [--ray [ADDRESS]]`` and ``--dump
+paragraphs|alignment``.
 
 Every failure a user can cause (a bad catalogue, an index folder that cannot be written, another indexer
 publishing, a missing generation) ends in ``error: …`` lines and exit status 2, never a traceback.
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from indexer.build import NoDocuments, build_index
 from indexer.catalog import CatalogError
+from indexer.embedding_cache import TaskMap
 from indexer.encoders import EncoderError
 from indexer.generation import IndexNotFound, PublishError, published_generation
 from indexer.settings import Settings, SettingsError
@@ -56,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help=f"keep following the folders: update the index when files change (every {WATCH_SECONDS:g} s)",
     )
+    parser.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="read and embed on a Ray cluster's workers: ADDRESS is its head's HOST:PORT (alone: $RAY_ADDRESS, "
+        "else a Ray instance on this machine); give it after the paths. Needs pip install 'kazsearch[ray]'",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -74,13 +84,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     paths = args.paths or [settings.corpus]
+    if args.ray is None:
+        return _index_or_follow(args, paths, settings, map)
+    try:
+        from indexer.ray_cluster import RayTasks  # Ray is imported only for --ray
+    except ImportError as error:
+        print(f"error: --ray needs Ray ({error}): pip install 'kazsearch[ray]'", file=sys.stderr)
+        return 2
+    try:
+        cluster = RayTasks(args.ray or None, settings.models_dir)
+    except ConnectionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    with cluster:
+        return _index_or_follow(args, paths, settings, cluster)
+
+
+def _index_or_follow(args: argparse.Namespace, paths: list[Path], settings: Settings, tasks: TaskMap) -> int:
+    """One build, or with --watch one every few seconds until Ctrl-C; the exit status."""
     if args.watch is None:
-        return _index(args, paths, settings, args.force)
+        return _index(args, paths, settings, args.force, tasks)
     print(f"following {', '.join(map(str, paths))} (Ctrl-C to stop)", flush=True)
     force = args.force
     try:
         while True:  # a failed round (a catalogue being edited, another indexer) is said and tried again
-            _index(args, paths, settings, force=force, following=True)
+            _index(args, paths, settings, force, tasks, following=True)
             force = False
             time.sleep(args.watch)
     except KeyboardInterrupt:
@@ -88,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _index(
-    args: argparse.Namespace, paths: list[Path], settings: Settings, force: bool, following: bool = False
+    args: argparse.Namespace,
+    paths: list[Path],
+    settings: Settings,
+    force: bool,
+    tasks: TaskMap,
+    following: bool = False,
 ) -> int:
     """One build or update, its outcome printed; the exit status. ``following``: a round of --watch."""
     try:
@@ -102,6 +135,7 @@ def _index(
             max_file_mb=args.max_file_mb,
             wait=args.wait or following,  # a follower waits its turn
             models_dir=settings.models_dir,
+            tasks=tasks,
         )
     except CatalogError as error:
         for problem in error.problems:
@@ -111,7 +145,9 @@ def _index(
     except (EncoderError, PublishError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except OSError as error:  # the disk filled up, a folder vanished …: the published index is untouched
+    # The disk filled up, a folder vanished, a Ray cluster lost its workers (a ConnectionError) …: the published
+    # index is untouched.
+    except OSError as error:
         print(f"error: {error}; the published index, if any, is unchanged", file=sys.stderr)
         return 2
     except NoDocuments as error:

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.catalog import CATALOG_NAME, load_catalogs
+from indexer.embedding_cache import TaskMap
 from indexer.encoders import load_encoder
 from indexer.extract import Document, DocumentError, load_document
 from indexer.generation import (
@@ -67,6 +68,7 @@ def build_index(
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     wait: bool = False,
     models_dir: Path = DEFAULT_MODELS_DIR,
+    tasks: TaskMap = map,
 ) -> BuildReport:
     """Index the files and folders in ``paths`` into a new generation under ``index_dir`` and publish it.
 
@@ -78,7 +80,9 @@ def build_index(
     (and those under a changed catalogue) are read, analysed and embedded; the others' paragraphs, vectors and
     index entries are carried over (``indexer/update.py``). ``force`` rebuilds everything. Passage vectors
     come from the embedding cache in ``cache_dir`` where it has them (None: no cache). One build publishes to
-    an index folder at a time: PublishError if another one is, unless ``wait``.
+    an index folder at a time: PublishError if another one is, unless ``wait``. The heavy steps, reading
+    files into documents (extraction, OCR) and embedding batches of passages, run through ``tasks``: here by
+    default, on a Ray cluster's workers with ``indexer.ray_cluster.RayTasks``; the generation is the same.
     """
     started = time.perf_counter()
     corpus = find_corpus_files(paths)
@@ -100,7 +104,7 @@ def build_index(
             changed = changed_files(previous.manifest, sources)
             kept = [d for d in previous.manifest["documents"] if d["file"] in sources and d["file"] not in changed]
             contents = {path: data for path, data in contents.items() if str(path) in changed}
-        loaded = _load_documents(contents, catalogs, skipped, progress, {d["doc_id"] for d in kept})
+        loaded = _load_documents(contents, catalogs, skipped, progress, {d["doc_id"] for d in kept}, tasks)
         if not loaded and not kept:
             raise NoDocuments(
                 "no documents to index"
@@ -117,7 +121,7 @@ def build_index(
                 bar.update(len(document.paragraphs))
         encoder = load_encoder(model, models_dir)
         with ThreadPoolExecutor(max_workers=1) as helper:
-            new = helper.submit(embed_new_paragraphs, encoder, documents, added, cache_dir, progress)
+            new = helper.submit(embed_new_paragraphs, encoder, documents, added, cache_dir, progress, tasks)
             if previous and kept:
                 langs = update_generation(previous, building, {d["doc_id"] for d in kept}, added, new)
                 null_vectors = load_null_queries(previous.path)
@@ -225,27 +229,37 @@ def _load_documents(
     skipped: list[str],
     progress: bool,
     taken: set[str],
+    tasks: TaskMap,
 ) -> list[tuple[Path, Document]]:
-    """The documents of the files read, each file's bytes let go once parsed; a line in ``skipped`` for each
-    file that is not a document, or whose doc_id is in ``taken`` or used by an earlier file."""
+    """The documents of the files read (parsed through ``tasks``), each file's bytes let go once handed over;
+    a line in ``skipped`` for each file that is not a document, or whose doc_id is in ``taken`` or used by an
+    earlier file."""
     documents: list[tuple[Path, Document]] = []
     seen_ids = set(taken)
-    total = sum(len(data) for data in contents.values())
-    with tqdm(total=total, desc="splitting", unit="B", unit_scale=True, disable=not progress) as bar:
-        for path in list(contents):
-            data = contents.pop(path)
-            try:
-                document = load_document(path, catalogs.get(path.parent, {}), data)
-            except DocumentError as error:
-                skipped.append(str(error))
+    paths = list(contents)
+    sizes = [len(contents[path]) for path in paths]
+    files = ((path, catalogs.get(path.parent, {}), contents.pop(path)) for path in paths)
+    with tqdm(total=sum(sizes), desc="splitting", unit="B", unit_scale=True, disable=not progress) as bar:
+        for path, size, loaded in zip(paths, sizes, tasks(_document_or_reason, files), strict=True):
+            if isinstance(loaded, str):
+                skipped.append(loaded)
+            elif loaded.doc_id in seen_ids:
+                skipped.append(f"{path.name}: doc_id {loaded.doc_id!r} is already used by another file")
             else:
-                if document.doc_id in seen_ids:
-                    skipped.append(f"{path.name}: doc_id {document.doc_id!r} is already used by another file")
-                else:
-                    seen_ids.add(document.doc_id)
-                    documents.append((path, document))
-            bar.update(len(data))
+                seen_ids.add(loaded.doc_id)
+                documents.append((path, loaded))
+            bar.update(size)
     return documents
+
+
+def _document_or_reason(file: tuple[Path, dict[str, dict], bytes]) -> Document | str:
+    """The document in a file (its path, its folder's catalogue, its bytes), or why it is not one: a value, not
+    an exception, so that it comes back from a worker as it is."""
+    path, catalog, data = file
+    try:
+        return load_document(path, catalog, data)
+    except DocumentError as error:
+        return str(error)
 
 
 def _updatable(index_dir: Path, model: str) -> Generation | None:

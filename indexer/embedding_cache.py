@@ -12,7 +12,9 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import numpy as np
 from tqdm import tqdm
@@ -25,6 +27,17 @@ BATCH = 16
 _CORRUPT = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 log = logging.getLogger(__name__)
+
+_Item = TypeVar("_Item", contravariant=True)
+_Result = TypeVar("_Result")
+
+
+class TaskMap(Protocol):
+    """Where a build's heavy steps run: ``function`` over ``items``, results in the items' order. The builtin
+    ``map`` runs them here; ``indexer.ray_cluster.RayTasks`` on a Ray cluster's workers (``function`` must be
+    picklable there)."""
+
+    def __call__(self, function: Callable[[_Item], _Result], items: Iterable[_Item], /) -> Iterator[_Result]: ...
 
 
 class EmbeddingCache:
@@ -110,17 +123,24 @@ def text_hash(text: str) -> bytes:
 
 
 def embed_passages(
-    encoder: Encoder, texts: list[str], cache: EmbeddingCache | None = None, progress: bool = True
+    encoder: Encoder,
+    texts: list[str],
+    cache: EmbeddingCache | None = None,
+    progress: bool = True,
+    tasks: TaskMap = map,
 ) -> tuple[np.ndarray, int]:
-    """Vectors for ``texts`` (row i = text i) and how many had to be embedded (the rest came from the cache)."""
+    """Vectors for ``texts`` (row i = text i) and how many had to be embedded (the rest came from the cache).
+
+    The batches to embed go through ``tasks``; their vectors come back here, into the one cache.
+    """
     hashes = [text_hash(t) for t in texts]
     known = cache.get(encoder.model_id, hashes) if cache else {}
     todo = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items(), key=lambda i: len(i[1]))
     # Batches of similar length waste little on padding.
+    batches = [todo[start : start + BATCH] for start in range(0, len(todo), BATCH)]
+    batch_vectors = tasks(encoder.encode_passages, ([t for _, t in batch] for batch in batches))
     with tqdm(total=len(todo), desc="embedding", unit="text", disable=not progress or not todo) as bar:
-        for start in range(0, len(todo), BATCH):
-            batch = todo[start : start + BATCH]
-            vectors = encoder.encode_passages([t for _, t in batch])
+        for batch, vectors in zip(batches, batch_vectors, strict=True):
             fresh = [(h, v) for (h, _), v in zip(batch, vectors, strict=True)]
             known.update(fresh)
             if cache:

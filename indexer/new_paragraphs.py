@@ -14,7 +14,7 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer.alignment import align_documents
-from indexer.embedding_cache import EmbeddingCache, embed_passages
+from indexer.embedding_cache import EmbeddingCache, TaskMap, embed_passages
 from indexer.encoders import Encoder
 from indexer.extract import Document
 from indexer.language import detect_language
@@ -73,16 +73,21 @@ def layout_pairs(documents: list[Document]) -> list[dict]:
 
 
 def embed_new_paragraphs(
-    encoder: Encoder, documents: list[Document], records: list[dict], cache_dir: Path | None, progress: bool
+    encoder: Encoder,
+    documents: list[Document],
+    records: list[dict],
+    cache_dir: Path | None,
+    progress: bool,
+    tasks: TaskMap = map,
 ) -> NewParagraphs:
     """Vectors of the ``records`` of ``documents`` and of their sentences (from the cache in ``cache_dir``
-    where it has them), and their translation pairs."""
+    where it has them, else embedded through ``tasks``), and their translation pairs."""
     texts = [record["text"] for record in records]
     spans = sentence_spans(tqdm(texts, desc="sentences", unit="¶", disable=not progress))
     cache = EmbeddingCache(cache_dir) if cache_dir else None  # SQLite: opened in the thread that uses it
     try:
         passages = [embedded_text(r["text"], r["section"], r["kind"]) for r in records]
-        every, embedded = embed_passages(encoder, passages + sentences_to_embed(texts, spans), cache, progress)
+        every, embedded = embed_passages(encoder, passages + sentences_to_embed(texts, spans), cache, progress, tasks)
     finally:
         if cache:
             cache.close()
