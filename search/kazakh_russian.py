@@ -25,6 +25,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
@@ -36,6 +37,8 @@ from indexer.kazakh_morphology import APERTIUM_DIR, Analysis, kazakh_analyses
 from indexer.kazakh_stemmer import kazakh_stem
 
 DICTIONARY_PATH = APERTIUM_DIR / "kaz_rus.tsv"
+# Pairs learnt from Kazakh–Russian government texts where the dictionary is silent (search/lexicon_learning.py).
+LEARNT_PATH = APERTIUM_DIR / "kaz_rus_learned.tsv"
 # Our own additions in the same form (not Apertium's; same licence as the code): the reports' human-rights terms
 # and abbreviations that the dictionary lacks or gives only other senses of (азаптау: инквизиция, not пытка).
 RIGHTS_TERMS_PATH = Path(__file__).resolve().parent / "data" / "kaz_rus_rights.tsv"
@@ -116,13 +119,20 @@ _dictionary: Dictionary | None = None
 
 
 def dictionary() -> Dictionary:
-    """The shipped dictionary and our human-rights terms, read once (about 0.1 s) on first use."""
+    """The shipped dictionary, our human-rights terms and the learnt pairs, read once (about 0.1 s) on first
+    use; a word's senses keep that order."""
     global _dictionary
     with _lock:
         if _dictionary is None:
-            with DICTIONARY_PATH.open(encoding="utf-8") as lines, RIGHTS_TERMS_PATH.open(encoding="utf-8") as more:
-                _dictionary = read_dictionary(chain(lines, islice(more, 1, None)))
+            _dictionary = read_dictionary_files((DICTIONARY_PATH, RIGHTS_TERMS_PATH, LEARNT_PATH))
         return _dictionary
+
+
+def read_dictionary_files(paths: Sequence[Path]) -> Dictionary:
+    """One dictionary of several files of the same form, each with its header row."""
+    with ExitStack() as stack:
+        files = [stack.enter_context(path.open(encoding="utf-8")) for path in paths]
+        return read_dictionary(chain(files[0], *(islice(more, 1, None) for more in files[1:])))
 
 
 def weigh(lemmas: Sequence[str], prior: Prior | None = None) -> list[tuple[str, float]]:
