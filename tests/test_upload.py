@@ -155,22 +155,22 @@ def test_files_that_are_no_document_are_refused_with_the_reason_and_not_stored(
 
 def test_a_request_without_a_file_is_a_400(client):
     response = client.post("/api/documents", data={"note": "x"}, headers=bearer())
-    assert response.status_code == 400 and "multipart form field 'file'" in response.get_json()["error"]
+    assert response.status_code == 400 and "Нет файла" in response.get_json()["error"]  # the interface's language
 
 
 def test_an_upload_over_the_limit_is_a_413_with_the_limit(shared_corpus):
     client = make_app(*shared_corpus, max_file_mb=0.01).test_client()
     big = b"<html><body><p>" + "Текст. ".encode() * 4000 + b"</p></body></html>"
     response = client.post("/api/documents", data=file_field(big, "big.html"), headers=bearer())
-    assert response.status_code == 413 and "upload limit of 0.01 MB" in response.get_json()["error"]
+    assert response.status_code == 413 and "предела загрузки в 0.01 МБ" in response.get_json()["error"]
     page = client.post("/upload", data=file_field(big, "big.html") | {"token": TOKEN})
-    assert page.status_code == 413 and "upload limit of 0.01 MB" in page.get_data(as_text=True)
+    assert page.status_code == 413 and "предела загрузки в 0.01 МБ" in page.get_data(as_text=True)
     assert stored_files(shared_corpus[0]) == []
 
 
 def test_only_uploaded_documents_can_be_deleted(client):
     shipped = client.delete(f"/api/documents/{SHIPPED.removesuffix('.txt')}", headers=bearer())
-    assert shipped.status_code == 403 and "only uploads can be deleted" in shipped.get_json()["error"]
+    assert shipped.status_code == 403 and "только загруженные документы" in shipped.get_json()["error"]
     for doc_id in ["no-such-document-0123456789ab", "..", "%2e%2e%2fcatalog"]:
         assert client.delete(f"/api/documents/{doc_id}", headers=bearer()).status_code == 404
     assert client.post("/upload/nothing/delete", data={"token": TOKEN}).status_code == 404

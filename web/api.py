@@ -5,6 +5,7 @@ language. Errors are JSON too (``web/errors.py``): ``{"error": "..."}``."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
+from flask_babel import gettext
 
 from search.contract import FacetsJSON
 from search.suggest import MAX_PREFIX_CHARS
@@ -46,7 +47,7 @@ def export() -> Response:
 def paragraph(paragraph_id: str) -> Response:
     found = engine().paragraph_json(paragraph_id, ui_language())
     if found is None:
-        abort(404, f"no paragraph {paragraph_id!r}")
+        abort(404, gettext("No paragraph %(id)s.", id=repr(paragraph_id)))
     return jsonify(found)
 
 
@@ -54,7 +55,7 @@ def paragraph(paragraph_id: str) -> Response:
 def similar(paragraph_id: str) -> Response:
     results = engine().similar(paragraph_id, k_param(request.args), ui_language())
     if results is None:
-        abort(404, f"no paragraph {paragraph_id!r}")
+        abort(404, gettext("No paragraph %(id)s.", id=repr(paragraph_id)))
     return jsonify({"id": paragraph_id, "results": results})
 
 

@@ -23,6 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext
+
 from indexer.build import BuildReport, NoDocuments, build_index
 from indexer.formats import FormatError, detect_format
 from indexer.formats.detect import DOCX, HTML, ODT, PDF, TEXT
@@ -95,7 +97,10 @@ class UploadStore:
             raise UploadRefused(415, str(error)) from None
         digest = hashlib.sha256(data).hexdigest()
         if (existing := self._same_content(digest)) is not None:
-            raise UploadRefused(409, f"{shown}: the same content is already in the corpus as {existing!r}")
+            message = gettext(
+                "%(file)s: the same content is already in the corpus as %(id)s.", file=shown, id=repr(existing)
+            )
+            raise UploadRefused(409, message)
         doc_id = f"{safe_stem(client_name)}-{digest[:HASH_DIGITS]}"
         path = self.folder / f"{doc_id}{EXTENSIONS[kind]}"
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -103,7 +108,8 @@ class UploadStore:
         return StoredUpload(path, doc_id)
 
     def too_large(self) -> str:
-        return f"the file is over the upload limit of {self.settings.max_file_mb:g} MB (KAZSEARCH_MAX_FILE_MB)"
+        limit = f"{self.settings.max_file_mb:g}"
+        return gettext("The file is over the upload limit of %(mb)s MB (KAZSEARCH_MAX_FILE_MB).", mb=limit)
 
     def file_of(self, doc_id: str) -> Path | None:
         """The uploaded file of a document, or None for a document that was not uploaded (a shipped report)."""
@@ -122,8 +128,11 @@ class UploadStore:
         path = self.file_of(doc_id)
         if path is None:
             if any(d["doc_id"] == doc_id for d in self._published_documents()):
-                raise UploadRefused(403, f"{doc_id!r} is one of the corpus's own reports: only uploads can be deleted")
-            raise UploadRefused(404, f"no uploaded document {doc_id!r}")
+                message = gettext(
+                    "%(id)s is one of the corpus's own reports: only uploads can be deleted.", id=repr(doc_id)
+                )
+                raise UploadRefused(403, message)
+            raise UploadRefused(404, gettext("No uploaded document %(id)s.", id=repr(doc_id)))
         path.unlink(missing_ok=True)
 
         def work(stage: Stage) -> dict:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from indexer.settings import Settings
@@ -112,7 +113,7 @@ def _start_upload() -> dict:
     """Store the request's file and queue its indexing; the job's JSON. UploadRefused says what is wrong."""
     upload = request.files.get("file")
     if upload is None:
-        raise UploadRefused(400, "no file: send the document as the multipart form field 'file'")
+        raise UploadRefused(400, gettext("No file: send the document as the multipart form field 'file'."))
     uploads = _uploads()
     stored = uploads.store.save(upload.stream.read(uploads.store.max_bytes + 1), upload.filename or "")
     return uploads.jobs.submit("add", stored.doc_id, uploads.store.indexing(stored), stage="waiting for the indexer")
@@ -126,7 +127,7 @@ def _start_delete(doc_id: str) -> dict:
 def _job(job_id: str) -> dict:
     job = _uploads().jobs.get(job_id)
     if job is None:
-        raise UploadRefused(404, f"no job {job_id!r}: jobs are kept until the server restarts")
+        raise UploadRefused(404, gettext("No job %(id)s: jobs are kept until the server restarts.", id=repr(job_id)))
     return job
 
 
