@@ -152,9 +152,7 @@ def build_index(
             "sources": sources,
             "documents": documents_json,
             "skipped": skipped,
-            "meaning_null": meaning_null(
-                null_vectors, VectorIndex.load(building).vectors, SentenceIndex.load(building), langs
-            ),
+            "meaning_null": meaning_null(null_vectors, VectorIndex.load(building), SentenceIndex.load(building), langs),
             "counts": {"documents": len(documents_json), "paragraphs": by_lang.total(), "by_lang": dict(by_lang)},
         }
         if previous and kept:

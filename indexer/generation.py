@@ -7,7 +7,8 @@
                                  missing, unreadable or over the size limit), counts, model id, dim
         paragraphs.jsonl         the paragraph records, row i = keyword index row i = vector row i
         whoosh/                  keyword index
-        vectors.npy              float32 [n, dim], L2-normalised passage embeddings
+        vectors.npy              float32 [n, dim], L2-normalised passage embeddings; vectors_int8.npy and
+                                 vector_scales.npy: the same rows as int8 and their scales, scored first
         sentences.npy            float16 sentence embeddings, and sentence_spans.npy: where each sentence is
         alignment.jsonl          Kazakh ↔ Russian paragraph pairs of bilingual documents
         vocabulary.tsv           words and frequent phrases with paragraph counts, for suggestions
@@ -42,8 +43,8 @@ from typing import IO
 
 from indexer.records import ParagraphRecord
 
-# 2: vectors, alignment, vocabulary and term matrix in every generation; 3: sentence vectors
-FORMAT_VERSION = 4
+# 2: vectors, alignment, vocabulary and term matrix in every generation; 3: sentence vectors; 5: int8 vectors
+FORMAT_VERSION = 5
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 PARAGRAPHS = "paragraphs.jsonl"

@@ -5,7 +5,8 @@ An encoder scores any query against any paragraph, and the best paragraph of an 
 recipe, a train timetable) is still "similar": 0.80–0.85 for Russian against the corpus, far from 0. What
 counts as close therefore depends on the encoder, the language and the paragraphs, and is measured on each
 generation: each off-topic question below is searched as a query would be (its language's correction
-included) and its best paragraph's similarity is kept. Those values are stored in the manifest
+included, and scored as ``VectorIndex.similarities`` scores a query: int8 estimates, the best rows rescored
+exactly) and its best paragraph's similarity is kept. Those values are stored in the manifest
 (``meaning_null``), per query language; the questions' vectors in ``null_queries.npy``, so that an update
 measures again without embedding them again.
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from indexer.encoders import Encoder
 from indexer.sentences import SentenceIndex
-from indexer.vector_index import corrected_query, minority_centroids
+from indexer.vector_index import VectorIndex, corrected_query, minority_centroids
 
 NULL_QUERIES = "null_queries.npy"
 OFF_TOPIC_QUERIES: dict[str, tuple[str, ...]] = {
@@ -126,17 +127,16 @@ def load_null_queries(generation: Path) -> np.ndarray:
 
 
 def meaning_null(
-    null_vectors: np.ndarray, vectors: np.ndarray, sentences: SentenceIndex, langs: list[str]
+    null_vectors: np.ndarray, vectors: VectorIndex, sentences: SentenceIndex, langs: list[str]
 ) -> dict[str, list[float]]:
     """For each query language, the best similarity each off-topic question finds among the paragraph
     ``vectors`` (whose sentences are ``sentences`` and languages ``langs``), ascending."""
     centroids = minority_centroids(sentences, np.array(langs))
-    matrix = np.asarray(vectors, dtype=np.float32)
     found: dict[str, list[float]] = {}
     start = 0
     for lang, queries in OFF_TOPIC_QUERIES.items():
         corrected = [corrected_query(q, lang, centroids) for q in null_vectors[start : start + len(queries)]]
         start += len(queries)
-        best = (matrix @ np.stack(corrected).T).max(axis=0) if len(matrix) else np.full(len(queries), -1.0)
+        best = [vectors.similarities(query).max(initial=-1.0) for query in corrected]
         found[lang] = sorted(round(float(value), 4) for value in best)
     return found

@@ -66,6 +66,7 @@ def update_generation(
     vectors = new.result()
     kept = new_row >= 0
     old_vectors = np.load(previous.path / VECTORS, mmap_mode="r")
+    # The int8 rows are made again from these, row by row: a kept row's come out as the previous generation's.
     VectorIndex.save(building, np.concatenate([old_vectors[kept], vectors.vectors]))
     SentenceIndex.load(previous.path).update(new_row, vectors.sentences).save(building)
     # A changed document's new paragraphs may reuse its old ids: its old pairs go with its old paragraphs.

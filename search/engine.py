@@ -471,7 +471,7 @@ class SearchEngine:
                 result["snippet_html"] = highlight_sentence(result["text"], (start, end))
 
     def _semantic_leg(self, query: str, query_lang: str, allowed: np.ndarray) -> np.ndarray:
-        scores = self.semantic.scores(self.query_vector(query), query_lang)
+        scores = self.semantic.scores(self.query_vector(query), query_lang, allowed)
         self.store.share_between_translations(scores, allowed=allowed)
         scores[~allowed] = -np.inf
         return scores

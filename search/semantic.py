@@ -32,6 +32,8 @@ class SemanticLeg:
         """The query vector less its language's pull, if that language is a minority of the index."""
         return corrected_query(query, query_lang, self._minorities)
 
-    def scores(self, query: np.ndarray, query_lang: str) -> np.ndarray:
-        """Every paragraph's score for ``query``: its cosine with the corrected query vector."""
-        return self.index.similarities(self.corrected(query, query_lang))
+    def scores(self, query: np.ndarray, query_lang: str, among: np.ndarray | None = None) -> np.ndarray:
+        """Every paragraph's score for ``query``: its cosine with the corrected query vector, exact for the best
+        of the ``among`` rows (a mask; None: every row), estimated from int8 rows for the others
+        (``VectorIndex.similarities``)."""
+        return self.index.similarities(self.corrected(query, query_lang), among)
