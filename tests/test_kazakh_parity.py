@@ -44,6 +44,15 @@ def test_a_kazakh_word_finds_russian_paragraphs_and_says_what_it_was_searched_as
     assert len(about_torture) >= 5
 
 
+def test_in_semantic_mode_the_translation_is_evidence_but_ranks_nothing(engine):
+    response = engine.search("қаңтар оқиғалары", k=20, mode="semantic")
+    assert response["translation"]["lang"] == "ru" and "январь" in response["translation"]["terms"]
+    backed = [r for r in response["results"] if r["evidence"] == "both" and "январ" in r["text"].lower()]
+    assert backed, "Russian paragraphs about January hold the translated words: evidence beside their meaning"
+    semantic = [r["semantic"]["score"] for r in response["results"]]
+    assert semantic == sorted(semantic, reverse=True)  # ranked by meaning alone
+
+
 def test_a_dropped_translation_term_is_not_searched(engine):
     terms = engine.search("өлім жазасы")["translation"]["terms"]
     assert terms
