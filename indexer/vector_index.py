@@ -14,6 +14,7 @@ layout").
 from __future__ import annotations
 
 import os
+import weakref
 from collections import Counter
 from pathlib import Path
 
@@ -76,7 +77,9 @@ class VectorIndex:
         self.vectors = vectors  # float32, mapped from ``vectors_file``, whence the rows to rescore are read
         self.quantised = quantised
         self.scales = scales
-        self._vectors_file = vectors_file
+        # Opened once and kept, as the maps are: a generation removed under a running server stays readable.
+        self._vectors_fd = os.open(vectors_file, os.O_RDONLY)
+        self.close = weakref.finalize(self, os.close, self._vectors_fd)
 
     @classmethod
     def load(cls, generation_path: Path) -> VectorIndex:
@@ -145,8 +148,7 @@ class VectorIndex:
         places = np.concatenate([[0], np.cumsum(lengths)[:-1]])  # where each run goes in ``spans``
         spans = np.empty((int(lengths.sum()), self.dim), dtype=np.float32)
         into, size = spans.data.cast("B"), self.dim * spans.itemsize
-        with open(self._vectors_file, "rb", buffering=0) as file:
-            for first, length, place in zip(firsts.tolist(), lengths.tolist(), places.tolist(), strict=True):
-                target = into[place * size : (place + length) * size]
-                os.preadv(file.fileno(), [target], self.vectors.offset + first * size)
+        for first, length, place in zip(firsts.tolist(), lengths.tolist(), places.tolist(), strict=True):
+            target = into[place * size : (place + length) * size]
+            os.preadv(self._vectors_fd, [target], self.vectors.offset + first * size)  # no shared file offset
         return spans[places[run] + rows - firsts[run]]

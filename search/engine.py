@@ -401,6 +401,7 @@ class SearchEngine:
     def close(self) -> None:
         """Release the generation's files; requests still using this engine must have finished."""
         self.keyword_index.close()
+        self.vectors.close()
         self._held.close()
         self.closed = True
 
