@@ -30,6 +30,9 @@ SCALES = "vector_scales.npy"
 # paragraphs twice the window already gave the exact top 100 for every query.
 RESCORED = 400
 _INT8_MAX = 127
+# A small index is scored exactly through its map (the shipped corpus: 1.2 MB, 0.1 ms a query, where reading the
+# rows to rescore cost 1.8 ms): mapping it whole costs nothing worth saving.
+WHOLLY_EXACT_BYTES = 16 * 2**20
 _READ_GAP = 4  # rows (6 KB at 384 dimensions): nearer rows are read in one call, with the rows between
 
 # A multilingual encoder finds text in the query's language closer than text in another, whatever it says. A
@@ -124,8 +127,11 @@ class VectorIndex:
 
     def similarities(self, query: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
         """Cosine of ``query`` with every row: exact for the ``RESCORED`` rows that the int8 estimates put first
-        (first among the ``among`` rows, a mask, where given), the estimate for every other row."""
+        (first among the ``among`` rows, a mask, where given), the estimate for every other row; exact for every
+        row of an index of at most ``WHOLLY_EXACT_BYTES``."""
         query = np.asarray(query, dtype=np.float32)
+        if self.vectors.nbytes <= WHOLLY_EXACT_BYTES:
+            return np.asarray(self.vectors @ query, dtype=np.float32)
         scores = self.estimates(query)
         pool = scores if among is None else np.where(among, scores, -np.inf)
         if len(pool) > RESCORED:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
-from indexer.analysis import is_stopword, kazakh_forms, russian_forms, tokenize
+from indexer.analysis import Token, is_stopword, kazakh_forms, russian_forms, tokenize
 from search.query import ParsedQuery
 
 SNIPPET_CHARS = 360
@@ -46,7 +47,14 @@ class QueryForms:
 
 def highlight(text: str, forms: QueryForms, lang: str, max_chars: int = SNIPPET_CHARS) -> str:
     """HTML of the part of ``text`` with the most matches (all of it if short), matches in ``<mark>``."""
-    return render_snippet(text, [(t.start, t.end) for t in tokenize(text) if forms.matches(t.text, lang)], max_chars)
+    return render_snippet(text, [(t.start, t.end) for t in _tokens(text) if forms.matches(t.text, lang)], max_chars)
+
+
+@lru_cache(maxsize=2048)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """A paragraph's words, once per paragraph that results keep showing: tokenising them was half of what a
+    page of ten results cost beyond embedding the query."""
+    return tuple(tokenize(text))
 
 
 def highlight_sentence(text: str, sentence: tuple[int, int]) -> str:

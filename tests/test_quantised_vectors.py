@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from indexer import vector_index
 from indexer.build import build_index
 from indexer.generation import FORMAT_VERSION, MANIFEST, IndexNotFound, published_generation
 from indexer.meaning_null import OFF_TOPIC_QUERIES, load_null_queries
@@ -32,6 +33,19 @@ def found_share(exact: np.ndarray, rows: list[int], depth: int) -> float:
     """The share of ``rows`` that belong to the exact top ``depth`` (a row tied with the last one counts)."""
     floor = exact[top_rows(exact, depth)[-1]] - 1e-6
     return float(np.mean(exact[rows] >= floor))
+
+
+@pytest.fixture(autouse=True)
+def int8_at_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped corpus is small enough to be scored exactly: these tests take it through the int8 leg."""
+    monkeypatch.setattr(vector_index, "WHOLLY_EXACT_BYTES", 0)
+
+
+def test_a_small_index_is_scored_exactly(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vector_index, "WHOLLY_EXACT_BYTES", engine.vectors.vectors.nbytes)
+    [vector] = query_vectors(engine, ["отмена смертной казни"])
+    exact = np.asarray(engine.vectors.vectors) @ vector
+    assert engine.vectors.similarities(vector) == pytest.approx(exact, abs=1e-6)
 
 
 def test_the_top_100_of_the_int8_leg_is_the_exact_top_100(engine: SearchEngine, dev_queries: list[dict]) -> None:
