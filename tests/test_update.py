@@ -171,7 +171,14 @@ def test_watch_updates_the_index_when_a_file_is_added(tmp_path: Path) -> None:
     index = tmp_path / "index"
     command = [PYTHON, "-m", "indexer", str(folder), "--index", str(index), "--cache", str(CACHE), "--quiet"]
     follower = subprocess.Popen(
-        [*command, "--watch", "0.2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*command, "--watch", "0.2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Ctrl-C as in a terminal: a test run started in the background by a script ignores SIGINT, a child
+        # inherits that, and Python then installs no KeyboardInterrupt handler.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     lines: queue.Queue[str] = queue.Queue()
 
