@@ -15,12 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexer.analysis import tokenize
 from indexer.records import ParagraphRecord
 from indexer.term_matrix import TermMatrix
 from search.keyword_leg import expand_query
 from search.query import ParsedQuery, parse_query
-from search.snippets import QueryForms, render_snippet
+from search.snippets import QueryForms, render_snippet, word_spans
 from search.translation_leg import TranslatedQuery, translate_query
 
 
@@ -57,7 +56,7 @@ def document_matches(
     marked: dict[str, str] = {}
     hits: list[Hit] = []
     for position, record in enumerate(paragraphs):
-        spans = [(t.start, t.end) for t in tokenize(record.text) if matches(t.text, record.lang)]
+        spans = word_spans(record.text, record.lang, matches)
         if spans:
             marked[record.id] = render_snippet(record.text, spans, max_chars=len(record.text))
             hits.append(Hit(record, (position + 0.5) / len(paragraphs)))

@@ -8,7 +8,7 @@ markup is added: markup in a document or a query is shown, never run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -47,7 +47,12 @@ class QueryForms:
 
 def highlight(text: str, forms: QueryForms, lang: str, max_chars: int = SNIPPET_CHARS) -> str:
     """HTML of the part of ``text`` with the most matches (all of it if short), matches in ``<mark>``."""
-    return render_snippet(text, [(t.start, t.end) for t in _tokens(text) if forms.matches(t.text, lang)], max_chars)
+    return render_snippet(text, word_spans(text, lang, forms.matches), max_chars)
+
+
+def word_spans(text: str, lang: str, matches: Callable[[str, str], bool]) -> list[tuple[int, int]]:
+    """Where the words of ``text`` (in ``lang``) that ``matches(word, lang)`` accepts stand in it."""
+    return [(t.start, t.end) for t in _tokens(text) if matches(t.text, lang)]
 
 
 @lru_cache(maxsize=2048)
