@@ -1,5 +1,6 @@
 """The one rule for picking the best rows of a score array, shared by every leg: the ``limit`` highest
-scores above a floor, best first, ties broken by the lower row so that rankings repeat exactly."""
+scores above a floor, best first, ties broken by the lower row so that rankings repeat exactly; and the
+rank a leg shows for each of them."""
 
 from __future__ import annotations
 
@@ -14,3 +15,16 @@ def top_rows(scores: np.ndarray, limit: int, above: float = -np.inf) -> list[int
     elif limit <= 0:
         return []
     return [int(r) for r in found[np.lexsort((found, -scores[found]))]]
+
+
+def ranks(scores: np.ndarray, order: list[int]) -> dict[int, int]:
+    """Each row of ``order`` (``top_rows``' answer: best first) with its rank, 1 + how many rows score higher
+    (tied rows share a rank): without counting over every row for each, as ``(scores > score).sum()`` does."""
+    found: dict[int, int] = {}
+    previous, rank = None, 0
+    for position, row in enumerate(order, start=1):
+        score = scores[row]
+        if score != previous:
+            previous, rank = score, position
+        found[row] = rank
+    return found

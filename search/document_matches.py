@@ -12,7 +12,7 @@ the map for the words would land on paragraphs that do not show them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from indexer.records import ParagraphRecord
@@ -50,13 +50,14 @@ def document_matches(
     # The translation's terms are lemmas of its language: marked, in all their forms, in its paragraphs only.
     translated = {translation.lang: QueryForms.of(ParsedQuery(words=translation.terms), {})} if translation else {}
 
-    def matches(word: str, lang: str) -> bool:
-        return forms.matches(word, lang) or (lang in translated and translated[lang].matches(word, lang))
+    def matching(words: Collection[str], lang: str) -> set[str]:
+        found = forms.matching(words, lang)
+        return found | translated[lang].matching(words, lang) if lang in translated else found
 
     marked: dict[str, str] = {}
     hits: list[Hit] = []
     for position, record in enumerate(paragraphs):
-        spans = word_spans(record.text, record.lang, matches)
+        spans = word_spans(record.text, record.lang, matching)
         if spans:
             marked[record.id] = render_snippet(record.text, spans, max_chars=len(record.text))
             hits.append(Hit(record, (position + 0.5) / len(paragraphs)))

@@ -40,7 +40,7 @@ from indexer.encoders import Encoder, EncoderError, load_encoder
 from indexer.generation import KEYWORD_DIR, published_generation
 from indexer.keyword_index import KeywordIndex
 from indexer.language import LANGUAGES
-from indexer.ranking import top_rows
+from indexer.ranking import ranks, top_rows
 from indexer.records import ParagraphRecord
 from indexer.sentences import SentenceIndex
 from indexer.settings import DEFAULT_MODELS_DIR
@@ -48,7 +48,7 @@ from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary
 from search.borrowed_words import borrowed_words
 from search.citation import DEFAULT_CITATION_LANGUAGE, Citation
-from search.contract import LegScore, ResponseJSON, ResultJSON, citation_json, paragraph_json, result_json
+from search.contract import CitationJSON, LegScore, ResponseJSON, ResultJSON, citation_json, paragraph_json, result_json
 from search.document_matches import DocumentMatches, document_matches
 from search.evidence import Evidence, MeaningThresholds
 from search.facets import facets
@@ -125,6 +125,7 @@ class _Ranked:
     results: np.ndarray
     rows: list[int]
     scores: dict[int, float]
+    semantic_ranks: dict[int, int]  # the semantic window's rows: where each stands in that leg
     notes: list[Note]
 
 
@@ -188,6 +189,8 @@ class SearchEngine:
         # Paging and retyping repeat queries: embedding one costs more than the rest of a search. The cache holds
         # the encoder, not the engine, so that a replaced engine is freed as soon as its last request ends.
         self.query_vector = lru_cache(maxsize=1024)(partial(_encode_query, self.encoder))
+        # A result's citation, the same for every query that finds it (read-only: callers get copies).
+        self._citation_json = lru_cache(maxsize=8192)(partial(_citation_json, self.store))
 
     def search(
         self,
@@ -226,7 +229,16 @@ class SearchEngine:
         ranked = self._ranked(query, offset + k, mode, alpha, fusion, drop, sort, filters)
         forms = QueryForms.of(ranked.parsed, ranked.expanded.expansions) if snippets else None
         results = [
-            self._result(row, ranked.scores[row], ranked.leg, ranked.semantic, forms, ranked.evidence, reader_language)
+            self._result(
+                row,
+                ranked.scores[row],
+                ranked.leg,
+                ranked.semantic,
+                forms,
+                ranked.evidence,
+                reader_language,
+                ranked.semantic_ranks,
+            )
             for row in ranked.rows[offset : offset + k]
         ]
         if snippets and mark_sentences and mode != "keyword" and ranked.meaning:
@@ -335,7 +347,19 @@ class SearchEngine:
         if leg.phrase_absent:
             notes.append(Note("phrase_absent", phrases=", ".join(f'"{" ".join(p)}"' for p in parsed.phrases)))
         return _Ranked(
-            parsed, expanded, options.alpha, meaning, leg, semantic, evidence, translated, results, rows, scores, notes
+            parsed,
+            expanded,
+            options.alpha,
+            meaning,
+            leg,
+            semantic,
+            evidence,
+            translated,
+            results,
+            rows,
+            scores,
+            ranks(semantic, semantic_order),
+            notes,
         )
 
     def similar(
@@ -374,7 +398,7 @@ class SearchEngine:
 
     def citation(self, record: ParagraphRecord) -> Citation:
         """How a paragraph is cited: its document's title, author, year and symbol, its number and page."""
-        return Citation.of(record, self.store.document(record.doc_id))
+        return _citation(self.store, record)
 
     def neighbours(self, paragraph_id: str) -> tuple[ParagraphRecord | None, ParagraphRecord | None]:
         return self.store.neighbours(paragraph_id)
@@ -489,21 +513,33 @@ class SearchEngine:
         forms: QueryForms | None,
         evidence: Evidence | None = None,
         reader_language: str = DEFAULT_CITATION_LANGUAGE,
+        semantic_ranks: dict[int, int] | None = None,
     ) -> ResultJSON:
         record = self.store.records[row]
         semantic_score = float(semantic[row])
         keyword_rank = leg.rank(row)
+        semantic_rank = (semantic_ranks or {}).get(row)
+        if semantic_rank is None and semantic_score > -np.inf:  # outside the window: counted, O(rows)
+            semantic_rank = int((semantic > semantic_score).sum()) + 1
         return result_json(
             record,
-            citation_json(self.citation(record), reader_language),
+            CitationJSON(**self._citation_json(row, reader_language)),
             score,
             highlight(record.text, forms, record.lang) if forms else "",
             None if keyword_rank is None else LegScore(float(leg.bm25[row]), keyword_rank),
-            None if semantic_score == -np.inf else LegScore(semantic_score, int((semantic > semantic_score).sum()) + 1),
+            None if semantic_rank is None else LegScore(semantic_score, semantic_rank),
             self.store.translation(row),
             None if evidence is None else evidence.kind(row),
             None if evidence is None else evidence.confidence(row),
         )
+
+
+def _citation(store: ParagraphStore, record: ParagraphRecord) -> Citation:
+    return Citation.of(record, store.document(record.doc_id))
+
+
+def _citation_json(store: ParagraphStore, row: int, reader_language: str) -> CitationJSON:
+    return citation_json(_citation(store, store.records[row]), reader_language)
 
 
 def _encode_query(encoder: Encoder, query: str) -> np.ndarray:

@@ -20,6 +20,7 @@ before evidence).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,8 +101,8 @@ class Evidence:
         of the query words' idf the paragraph holds; whether it holds borrowed words."""
         weak, strong = self.thresholds.weak, self.thresholds.strong
         similarity = float(self.semantic[row])
-        place = (similarity - weak) / max(strong - weak, 1e-6) if similarity > -np.inf else -2.0
-        return float(np.clip(place, -2.0, 3.0)), float(self.coverage[row]), float(row in self.borrowed)
+        place = (similarity - weak) / max(strong - weak, 1e-6) if similarity > -math.inf else -2.0
+        return min(max(place, -2.0), 3.0), float(self.coverage[row]), float(row in self.borrowed)
 
     def confidence(self, row: int) -> float:
         """The probability that the paragraph answers the query: a logistic model of ``features`` fitted on the
@@ -109,4 +110,4 @@ class Evidence:
         has the calibration table)."""
         *weights, bias = CONFIDENCE_WEIGHTS
         logit = bias + sum(w * x for w, x in zip(weights, self.features(row), strict=True))
-        return round(float(1 / (1 + np.exp(-logit))), 3)
+        return round(1 / (1 + math.exp(-logit)), 3)

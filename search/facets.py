@@ -16,18 +16,23 @@ from search.store import ParagraphStore
 def facets(store: ParagraphStore, results: np.ndarray) -> FacetsJSON:
     """The facets of the rows ``results`` (a mask over the store's rows)."""
     docs: list[FacetJSON] = [
-        {"value": doc, "label": store.document_title(doc), "count": n} for doc, n in _counts(store.docs[results])
+        {"value": doc, "label": store.document_title(doc), "count": n}
+        for doc, n in _counts(store.doc_codes, store.doc_names, results)
     ]
-    langs: list[FacetJSON] = [{"value": lang, "label": lang, "count": n} for lang, n in _counts(store.langs[results])]
+    langs: list[FacetJSON] = [
+        {"value": lang, "label": lang, "count": n} for lang, n in _counts(store.lang_codes, store.lang_names, results)
+    ]
+    found, counts = np.unique(store.years[results], return_counts=True)
     years: list[FacetJSON] = [
         {"value": year, "label": str(year), "count": n}
-        for year, n in sorted(_counts(store.years[results]), reverse=True)
+        for year, n in sorted(zip(found.tolist(), counts.tolist(), strict=True), reverse=True)
         if year  # 0: the document gives no year
     ]
     return {"doc": docs, "lang": langs, "year": years}
 
 
-def _counts(values: np.ndarray) -> list[tuple]:
-    """Each distinct value with its count, most frequent first (ties by value)."""
-    found, counts = np.unique(values, return_counts=True)
-    return sorted(zip(found.tolist(), counts.tolist(), strict=True), key=lambda pair: (-pair[1], pair[0]))
+def _counts(codes: np.ndarray, names: np.ndarray, results: np.ndarray) -> list[tuple[str, int]]:
+    """Each value (``names[code]``) held by the rows ``results`` with its count, most frequent first (ties by
+    value): one count over the codes rather than sorting the values' strings."""
+    counts = np.bincount(codes[results], minlength=len(names))
+    return sorted(((str(names[i]), int(counts[i])) for i in np.flatnonzero(counts)), key=lambda p: (-p[1], p[0]))

@@ -8,12 +8,12 @@ markup is added: markup in a document or a query is shown, never run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
-from indexer.analysis import Token, is_stopword, kazakh_forms, russian_forms, tokenize
+from indexer.analysis import is_stopword, kazakh_forms, russian_forms, tokenize
 from search.query import ParsedQuery
 
 SNIPPET_CHARS = 360
@@ -37,29 +37,37 @@ class QueryForms:
             prefixes=tuple(parsed.prefixes),
         )
 
-    def matches(self, word: str, lang: str) -> bool:
-        if word in self.exact or word.startswith(self.prefixes or ("\0",)):
-            return True
+    def matching(self, words: Collection[str], lang: str) -> set[str]:
+        """Which of ``words`` (distinct words of a text in ``lang``) match: set operations where they can be."""
+        found = set(self.exact.intersection(words))
+        if self.prefixes:
+            found.update(w for w in words if w.startswith(self.prefixes))
         if lang == "kk":
-            return not self.stems.isdisjoint(kazakh_forms(word))
-        return word in self.inflections
+            found.update(w for w in words if not self.stems.isdisjoint(kazakh_forms(w)))
+        else:
+            found.update(self.inflections.intersection(words))
+        return found
 
 
 def highlight(text: str, forms: QueryForms, lang: str, max_chars: int = SNIPPET_CHARS) -> str:
     """HTML of the part of ``text`` with the most matches (all of it if short), matches in ``<mark>``."""
-    return render_snippet(text, word_spans(text, lang, forms.matches), max_chars)
+    return render_snippet(text, word_spans(text, lang, forms.matching), max_chars)
 
 
-def word_spans(text: str, lang: str, matches: Callable[[str, str], bool]) -> list[tuple[int, int]]:
-    """Where the words of ``text`` (in ``lang``) that ``matches(word, lang)`` accepts stand in it."""
-    return [(t.start, t.end) for t in _tokens(text) if matches(t.text, lang)]
+def word_spans(text: str, lang: str, matching: Callable[[Collection[str], str], set[str]]) -> list[tuple[int, int]]:
+    """Where the words of ``text`` (in ``lang``) that ``matching(words, lang)`` picks stand in it, in order."""
+    places = _word_places(text)
+    return sorted(span for word in matching(places.keys(), lang) for span in places[word])
 
 
 @lru_cache(maxsize=2048)
-def _tokens(text: str) -> tuple[Token, ...]:
-    """A paragraph's words, once per paragraph that results keep showing: tokenising them was half of what a
-    page of ten results cost beyond embedding the query."""
-    return tuple(tokenize(text))
+def _word_places(text: str) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Each distinct word of a paragraph and where it stands, once per paragraph that results keep showing:
+    tokenising them was half of what a page of ten results cost beyond embedding the query."""
+    places: dict[str, list[tuple[int, int]]] = {}
+    for token in tokenize(text):
+        places.setdefault(token.text, []).append((token.start, token.end))
+    return {word: tuple(spans) for word, spans in places.items()}
 
 
 def highlight_sentence(text: str, sentence: tuple[int, int]) -> str:

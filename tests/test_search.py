@@ -9,7 +9,7 @@ from whoosh import query as q
 
 from indexer.build import NoDocuments, build_index
 from indexer.generation import published_generation
-from indexer.ranking import top_rows
+from indexer.ranking import ranks, top_rows
 from search.engine import SearchEngine, SearchError
 from search.query import word_alternatives
 from tests.conftest import CACHE, CORPUS, PYTHON, ROOT
@@ -189,3 +189,12 @@ def test_an_unknown_id_is_none_in_every_lookup(engine):
     assert engine.paragraph("nope:1") is None and engine.paragraph_json("nope:1") is None
     assert engine.similar("nope:1") is None and engine.translation("nope:1") is None
     assert engine.neighbours("nope:1") == (None, None)
+
+
+def test_ranks_of_the_best_rows_count_every_row_that_scores_higher():
+    scores = np.random.default_rng(3).integers(0, 40, 5000).astype(np.float32)  # many ties
+    scores[[7, 11]] = -np.inf
+    order = top_rows(scores, 300)
+    found = ranks(scores, order)
+    assert list(found) == order
+    assert all(found[row] == int((scores > scores[row]).sum()) + 1 for row in order)
