@@ -77,7 +77,19 @@ class Generation:
         return self.path.name
 
     def read_paragraphs(self) -> list[ParagraphRecord]:
-        return [ParagraphRecord.from_json(record) for record in read_jsonl(self.path / PARAGRAPHS)]
+        """The records, row by row. Values that repeat from paragraph to paragraph (a document's id, title and
+        headings, the language, the kind) are kept once: they were a quarter of a loaded record's memory."""
+        shared: dict[str, str] = {}
+        records = []
+        with open(self.path / PARAGRAPHS, encoding="utf-8") as lines:
+            for line in lines:
+                data = json.loads(line)
+                for key in _SHARED_FIELDS:
+                    value = data.get(key)
+                    if isinstance(value, str):
+                        data[key] = shared.setdefault(value, value)
+                records.append(ParagraphRecord.from_json(data))
+        return records
 
     def read_alignment(self) -> list[dict]:
         """The Kazakh ↔ Russian pairs (none for a generation without bilingual documents)."""
@@ -121,6 +133,9 @@ def write_jsonl(path: Path, records: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+_SHARED_FIELDS = ("doc_id", "doc_title", "section", "lang", "kind")
 
 
 def read_jsonl(path: Path) -> list[dict]:

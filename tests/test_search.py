@@ -198,3 +198,9 @@ def test_ranks_of_the_best_rows_count_every_row_that_scores_higher():
     found = ranks(scores, order)
     assert list(found) == order
     assert all(found[row] == int((scores > scores[row]).sum()) + 1 for row in order)
+
+
+def test_loaded_records_keep_one_copy_of_what_repeats(engine):
+    """A document's id, title and headings are one string each, not one per paragraph (memory at a million)."""
+    first, second = [r for r in engine.store.records if r.doc_id == "ccpr-answers"][:2]
+    assert first.doc_id is second.doc_id and first.doc_title is second.doc_title and first.lang is second.lang
