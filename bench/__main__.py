@@ -71,7 +71,7 @@ def make_queries(engine: SearchEngine, count: int) -> list[str]:
 
 
 def in_process(engine: SearchEngine, queries: list[str], warm_up: list[str]) -> dict:
-    """Medians and p95 of each mode's searches, and of embedding a query alone: the embeddings are timed between
+    """Median and p95 of each mode's searches, and the median of embedding a query alone, timed between
     the hybrid searches, one before each (of another query than the one searched next), so that the two figures
     the hybrid target compares see the same state of a shared machine, side by side rather than minutes apart."""
     for query in warm_up:  # a running server has met most words before: warm the analysis caches

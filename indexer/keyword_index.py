@@ -151,15 +151,20 @@ class KeywordIndex:
         # BytesIO, which copies it, so every searcher held the whole segment in RAM besides the map (320 MB at
         # 100k paragraphs, 3 GB at a million). Phrases pay for the reads: 8-20 % slower at 100k.
         self._index = FileStorage(str(self.path), supports_mmap=False, readonly=True).open_index()
-        self._open = [self._index.searcher(weighting=self._weighting) for _ in range(max(1, searchers))]
+        self._open: list[Searcher] = []
         self._idle: queue.LifoQueue[Searcher] = queue.LifoQueue()
-        for searcher in self._open:
-            self._idle.put(searcher)
-        self.terms = TermMatrix.load(self.path)
-        self._row_of = np.load(self.path / ROWS)
-        with self.searcher() as searcher:
-            if searcher.doc_count_all() != len(self._row_of):
-                raise ValueError(f"{self.path}: {ROWS} does not match the index; rebuild the index")
+        try:  # each searcher holds a file handle a segment: none is left open if the index cannot be used
+            for _ in range(max(1, searchers)):
+                self._open.append(self._index.searcher(weighting=self._weighting))
+                self._idle.put(self._open[-1])
+            self.terms = TermMatrix.load(self.path)
+            self._row_of = np.load(self.path / ROWS)
+            with self.searcher() as searcher:
+                if searcher.doc_count_all() != len(self._row_of):
+                    raise ValueError(f"{self.path}: {ROWS} does not match the index; rebuild the index")
+        except BaseException:
+            self.close()
+            raise
 
     @staticmethod
     def build(path: Path, records: list[dict], memory_mb: int = 256, progress: bool = False) -> None:

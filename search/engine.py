@@ -151,7 +151,10 @@ class SearchEngine:
         self._held = self.generation.hold()  # no publisher removes the generation while this engine is open
         try:
             self._open(model, searchers, models_dir)
-        except BaseException:
+        except BaseException:  # a server retries a bad generation: leave no file of it open
+            for part in ("keyword_index", "vectors"):
+                if hasattr(self, part):
+                    getattr(self, part).close()
             self._held.close()
             raise
 
@@ -377,9 +380,11 @@ class SearchEngine:
             scores[self.store.translations[row]] = -np.inf
         forms = QueryForms.of(ParsedQuery(), {})
         nothing = KeywordScores.nothing(len(self.store))
+        order = top_rows(scores, k)
+        semantic_ranks = ranks(scores, order)
         return [
-            self._result(r, float(scores[r]), nothing, scores, forms, reader_language=reader_language)
-            for r in top_rows(scores, k)
+            self._result(r, float(scores[r]), nothing, scores, forms, None, reader_language, semantic_ranks)
+            for r in order
         ]
 
     def paragraph(self, paragraph_id: str) -> ParagraphRecord | None:

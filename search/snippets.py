@@ -43,7 +43,8 @@ class QueryForms:
         if self.prefixes:
             found.update(w for w in words if w.startswith(self.prefixes))
         if lang == "kk":
-            found.update(w for w in words if not self.stems.isdisjoint(kazakh_forms(w)))
+            if self.stems:  # each word not yet matched costs an analysis
+                found.update(w for w in words if w not in found and not self.stems.isdisjoint(kazakh_forms(w)))
         else:
             found.update(self.inflections.intersection(words))
         return found
@@ -61,9 +62,10 @@ def word_spans(text: str, lang: str, matching: Callable[[Collection[str], str], 
 
 
 @lru_cache(maxsize=2048)
-def _word_places(text: str) -> dict[str, tuple[tuple[int, int], ...]]:
+def _word_places(text: str) -> Mapping[str, tuple[tuple[int, int], ...]]:
     """Each distinct word of a paragraph and where it stands, once per paragraph that results keep showing:
-    tokenising them was half of what a page of ten results cost beyond embedding the query."""
+    tokenising them was half of what a page of ten results cost beyond embedding the query. Shared by every
+    caller: read it, never change it."""
     places: dict[str, list[tuple[int, int]]] = {}
     for token in tokenize(text):
         places.setdefault(token.text, []).append((token.start, token.end))
