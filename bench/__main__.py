@@ -70,6 +70,13 @@ def make_queries(engine: SearchEngine, count: int) -> list[str]:
     return list(dict.fromkeys(queries))[:count]
 
 
+def recall_at_100(exact: np.ndarray, found: list[int]) -> float:
+    """The share of the exact top 100 (by ``exact``, every row's exact score) among the first 100 rows of
+    ``found``; a row tied with the exact 100th counts as found, fewer than 100 rows found as misses."""
+    floor = exact[top_rows(exact, 100)[-1]] - 1e-6
+    return float(np.sum(exact[found[:100]] >= floor)) / 100
+
+
 def in_process(engine: SearchEngine, queries: list[str], warm_up: list[str]) -> dict:
     """Median and p95 of each mode's searches, and the median of embedding a query alone, timed between
     the hybrid searches, one before each (of another query than the one searched next), so that the two figures
@@ -105,8 +112,7 @@ def vector_leg_figures(engine: SearchEngine, queries: list[str]) -> dict:
         started = time.perf_counter()
         estimated = engine.vectors.similarities(vector)
         int8_ms.append((time.perf_counter() - started) * 1000)
-        floor = exact[top_rows(exact, 100)[-1]] - 1e-6
-        recall.append(float(np.mean(exact[top_rows(estimated, 100)] >= floor)))
+        recall.append(recall_at_100(exact, top_rows(estimated, 100)))
     return {
         "semantic_leg_exact_p50_ms": statistics.median(exact_ms),
         "semantic_leg_exact_p95_ms": percentile(exact_ms, 0.95),

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.__main__ import OUT, WORK, make_queries, percentile
+from bench.__main__ import OUT, WORK, make_queries, percentile, recall_at_100
 from indexer.build import build_index
 from indexer.ranking import top_rows
 from indexer.threads import limit_blas_threads
@@ -54,12 +54,6 @@ def synthetic_vectors(pool: np.ndarray, rows: int, seed: int = 1) -> np.ndarray:
         chunk = np.einsum("rk,rkd->rd", weights, pool[picks])
         out[start : start + size] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
     return out
-
-
-def recall_at_100(exact: np.ndarray, found: list[int]) -> float:
-    """The share of the exact top 100 among the first 100 of ``found`` (fewer found count as misses)."""
-    floor = exact[top_rows(exact, 100)[-1]] - 1e-6
-    return float(np.sum(exact[found[:100]] >= floor)) / 100
 
 
 def measure(rows: int, folder: Path) -> dict:
@@ -127,8 +121,7 @@ def hnsw_figures(
             started = time.perf_counter()
             found = graph.search(quantise(query[None])[0][0], RESCORED, threads=1).keys.astype(np.int64)
             candidates = np.sort(found)
-            rescored = index._exact_rows(candidates) @ query
-            best = candidates[np.lexsort((candidates, -rescored))][:100].tolist()
+            best = candidates[top_rows(index.exact_scores(candidates, query), 100)].tolist()
             times.append((time.perf_counter() - started) * 1000)
             recalls.append(recall_at_100(truth, best))
         figures[f"expansion_{expansion}"] = {

@@ -117,13 +117,11 @@ class VectorIndex:
 
     def estimates(self, query: np.ndarray) -> np.ndarray:
         """Every row's cosine with ``query`` as its int8 row gives it (the query quantised the same way)."""
-        query = np.asarray(query, dtype=np.float32)
-        peak = float(np.abs(query).max()) if query.size else 0.0
-        if not len(self.quantised) or peak == 0:
-            return np.zeros(len(self.quantised), dtype=np.float32)
-        step = peak / _INT8_MAX
-        dots = simsimd.cdist(self.quantised, np.round(query / step).astype(np.int8)[None], metric="dot")
-        return np.asarray(dots, dtype=np.float32).ravel() * (self.scales * np.float32(step))
+        if not len(self.quantised):
+            return np.zeros(0, dtype=np.float32)
+        rows, steps = quantise(np.asarray(query, dtype=np.float32)[None])
+        dots = simsimd.cdist(self.quantised, rows, metric="dot")
+        return np.asarray(dots, dtype=np.float32).ravel() * (self.scales * steps[0])
 
     def similarities(self, query: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
         """Cosine of ``query`` with every row: exact for the ``RESCORED`` rows that the int8 estimates put first
@@ -138,8 +136,12 @@ class VectorIndex:
             candidates = np.sort(np.argpartition(-pool, RESCORED - 1)[:RESCORED])  # ascending: near rows read together
         else:
             candidates = np.arange(len(pool))
-        scores[candidates] = self._exact_rows(candidates) @ query
+        scores[candidates] = self.exact_scores(candidates, query)
         return scores
+
+    def exact_scores(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """The float32 cosine of ``query`` with each of ``rows`` (ascending)."""
+        return self._exact_rows(rows) @ np.asarray(query, dtype=np.float32)
 
     def _exact_rows(self, rows: np.ndarray) -> np.ndarray:
         """The float32 ``rows`` (ascending), read from the file rather than through its map: a page fault maps

@@ -28,7 +28,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Collection
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -125,7 +125,7 @@ class _Ranked:
     results: np.ndarray
     rows: list[int]
     scores: dict[int, float]
-    semantic_ranks: dict[int, int]  # the semantic window's rows: where each stands in that leg
+    semantic_order: list[int]  # the semantic leg's window, best first
     notes: list[Note]
 
 
@@ -148,14 +148,14 @@ class SearchEngine:
         self._costly_lane = threading.Lock()
         self.index_dir = Path(index_dir)
         self.generation = published_generation(self.index_dir)
-        self._held = self.generation.hold()  # no publisher removes the generation while this engine is open
+        # The generation's open files, closed together by close(), or at once if opening fails (a server retries
+        # a bad generation: none of its files may stay open).
+        self._files = ExitStack()
+        self._files.callback(self.generation.hold().close)  # no publisher removes it while this engine is open
         try:
             self._open(model, searchers, models_dir)
-        except BaseException:  # a server retries a bad generation: leave no file of it open
-            for part in ("keyword_index", "vectors"):
-                if hasattr(self, part):
-                    getattr(self, part).close()
-            self._held.close()
+        except BaseException:
+            self._files.close()
             raise
 
     def _open(self, model: str | None, searchers: int, models_dir: Path) -> None:
@@ -176,7 +176,9 @@ class SearchEngine:
         )
         bm25 = manifest.get("bm25", {})
         self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR, searchers, **bm25)
+        self._files.callback(self.keyword_index.close)
         self.vectors = VectorIndex.load(self.generation.path)
+        self._files.callback(self.vectors.close)
         self.sentences = SentenceIndex.load(self.generation.path)
         try:
             self.encoder = load_encoder(self.model, models_dir)
@@ -193,7 +195,7 @@ class SearchEngine:
         # the encoder, not the engine, so that a replaced engine is freed as soon as its last request ends.
         self.query_vector = lru_cache(maxsize=1024)(partial(_encode_query, self.encoder))
         # A result's citation, the same for every query that finds it (read-only: callers get copies).
-        self._citation_json = lru_cache(maxsize=8192)(partial(_citation_json, self.store))
+        self._citations = lru_cache(maxsize=8192)(partial(_citation_json, self.store))
 
     def search(
         self,
@@ -231,6 +233,7 @@ class SearchEngine:
         filters = Filters(lang, doc, year_from, year_to)
         ranked = self._ranked(query, offset + k, mode, alpha, fusion, drop, sort, filters)
         forms = QueryForms.of(ranked.parsed, ranked.expanded.expansions) if snippets else None
+        semantic_ranks = ranks(ranked.semantic, ranked.semantic_order)
         results = [
             self._result(
                 row,
@@ -240,7 +243,7 @@ class SearchEngine:
                 forms,
                 ranked.evidence,
                 reader_language,
-                ranked.semantic_ranks,
+                semantic_ranks,
             )
             for row in ranked.rows[offset : offset + k]
         ]
@@ -361,7 +364,7 @@ class SearchEngine:
             results,
             rows,
             scores,
-            ranks(semantic, semantic_order),
+            semantic_order,
             notes,
         )
 
@@ -398,12 +401,16 @@ class SearchEngine:
             return None
         record = self.store.records[row]
         before, after = self.store.neighbours(paragraph_id)
-        citation = citation_json(self.citation(record), reader_language)
+        citation = self._citation_for(row, reader_language)
         return paragraph_json(record, citation, before, after, self.store.translation(row))
 
     def citation(self, record: ParagraphRecord) -> Citation:
         """How a paragraph is cited: its document's title, author, year and symbol, its number and page."""
         return _citation(self.store, record)
+
+    def _citation_for(self, row: int, reader_language: str) -> CitationJSON:
+        """A paragraph's citation in ``reader_language``: a copy of the cached one, which its caller may change."""
+        return CitationJSON(**self._citations(row, reader_language))
 
     def neighbours(self, paragraph_id: str) -> tuple[ParagraphRecord | None, ParagraphRecord | None]:
         return self.store.neighbours(paragraph_id)
@@ -429,9 +436,7 @@ class SearchEngine:
 
     def close(self) -> None:
         """Release the generation's files; requests still using this engine must have finished."""
-        self.keyword_index.close()
-        self.vectors.close()
-        self._held.close()
+        self._files.close()
         self.closed = True
 
     def _rank(
@@ -528,7 +533,7 @@ class SearchEngine:
             semantic_rank = int((semantic > semantic_score).sum()) + 1
         return result_json(
             record,
-            CitationJSON(**self._citation_json(row, reader_language)),
+            self._citation_for(row, reader_language),
             score,
             highlight(record.text, forms, record.lang) if forms else "",
             None if keyword_rank is None else LegScore(float(leg.bm25[row]), keyword_rank),

@@ -26,9 +26,9 @@ class ParagraphStore:
         self.records = records
         self.rows = {record.id: row for row, record in enumerate(records)}
         self.langs = np.array([record.lang for record in records])
-        self.docs = np.array([record.doc_id for record in records])
-        # The same as codes (an index into the sorted distinct values), which a query's facets count in one pass.
-        self.doc_names, self.doc_codes = np.unique(self.docs, return_inverse=True)
+        # Each row's document and language as codes (an index into the sorted distinct values): a query's facets
+        # count them in one pass, and a filter compares integers, not every row's document id.
+        self.doc_names, self.doc_codes = np.unique([record.doc_id for record in records], return_inverse=True)
         self.lang_names, self.lang_codes = np.unique(self.langs, return_inverse=True)
         self.documents = {document["doc_id"]: document for document in documents}
         years = {doc_id: document_year(document) or 0 for doc_id, document in self.documents.items()}
@@ -71,7 +71,7 @@ class ParagraphStore:
         if lang:
             selected &= self.langs == lang
         if doc:
-            selected &= self.docs == doc
+            selected &= self._rows_of(doc)
         if year_from is not None:
             selected &= self.years >= year_from
         if year_to is not None:
@@ -92,7 +92,14 @@ class ParagraphStore:
         )
 
     def of_document(self, doc_id: str) -> list[ParagraphRecord]:
-        return [self.records[row] for row in np.flatnonzero(self.docs == doc_id)]
+        return [self.records[row] for row in np.flatnonzero(self._rows_of(doc_id))]
+
+    def _rows_of(self, doc_id: str) -> np.ndarray:
+        """A mask of the document's rows (none for an unknown id)."""
+        code = int(np.searchsorted(self.doc_names, doc_id))
+        if code == len(self.doc_names) or self.doc_names[code] != doc_id:
+            return np.zeros(len(self.records), dtype=bool)
+        return self.doc_codes == code
 
     def parallel(self, doc_id: str) -> list[ParallelRow]:
         """The Kazakh and Russian paragraphs of a bilingual document, aligned row by row."""
