@@ -86,9 +86,10 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $(BENCH_STAMP)
 
-# Speed and scale: bench/results.json, bench/results.md, bench/latency.png (QUICK=1: a reduced run).
+# Speed and scale: bench/results.json, bench/results.md, bench/latency.png (QUICK=1: a reduced run; SCALE=1m: up to
+# a million paragraphs, about an hour more; REUSE=1: search the indexes an earlier run built).
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m bench $(if $(QUICK),--quick)
+	$(BIN)/python -m bench $(if $(QUICK),--quick) $(if $(SCALE),--scale $(SCALE)) $(if $(REUSE),--reuse)
 
 # 32 clients for 10 minutes of mixed requests while the corpus is republished twice: bench/soak.json.
 soak: install

@@ -5,6 +5,7 @@ kazsearch's own additions (lemmas and Kazakh stems, coverage, language correctio
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 
 import tantivy
 
@@ -17,7 +18,7 @@ from search.fusion import DEFAULT_ALPHA, fuse_scores, normalise_keyword, normali
 
 
 class PeerStack:
-    def __init__(self, records: list[ParagraphRecord], vectors: VectorIndex, encoder: Encoder) -> None:
+    def __init__(self, records: Sequence[ParagraphRecord], vectors: VectorIndex, encoder: Encoder) -> None:
         self.records, self.vectors, self.encoder = records, vectors, encoder
         builder = tantivy.SchemaBuilder()
         builder.add_integer_field("row", stored=True, indexed=False, fast=True)

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from indexer.paragraph_file import ParagraphFile
 from indexer.records import ParagraphRecord
 
 # 2: vectors, alignment, vocabulary and term matrix in every generation; 3: sentence vectors; 5: int8 vectors
@@ -77,19 +78,14 @@ class Generation:
         return self.path.name
 
     def read_paragraphs(self) -> list[ParagraphRecord]:
-        """The records, row by row. Values that repeat from paragraph to paragraph (a document's id, title and
-        headings, the language, the kind) are kept once: they were a quarter of a loaded record's memory."""
-        shared: dict[str, str] = {}
-        records = []
-        with open(self.path / PARAGRAPHS, encoding="utf-8") as lines:
-            for line in lines:
-                data = json.loads(line)
-                for key in _SHARED_FIELDS:
-                    value = data.get(key)
-                    if isinstance(value, str):
-                        data[key] = shared.setdefault(value, value)
-                records.append(ParagraphRecord.from_json(data))
-        return records
+        """Every record, row by row, in memory (the indexer's way; search reads them on demand: ``paragraphs``)."""
+        with self.paragraphs() as paragraphs:
+            return list(paragraphs)
+
+    def paragraphs(self) -> ParagraphFile:
+        """The records, row by row, each read when it is asked for (search's way: see ``indexer/paragraph_file.py``);
+        close the file when done."""
+        return ParagraphFile(self.path / PARAGRAPHS)
 
     def read_alignment(self) -> list[dict]:
         """The Kazakh ↔ Russian pairs (none for a generation without bilingual documents)."""
@@ -133,9 +129,6 @@ def write_jsonl(path: Path, records: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-_SHARED_FIELDS = ("doc_id", "doc_title", "section", "lang", "kind")
 
 
 def read_jsonl(path: Path) -> list[dict]:

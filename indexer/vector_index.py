@@ -54,10 +54,10 @@ def minority_centroids(sentences: SentenceIndex, langs: np.ndarray) -> dict[str,
     counts = Counter(sentence_langs.tolist())
     minorities = [lang for lang, n in counts.items() if MIN_LANGUAGE_SENTENCES <= n < len(sentence_langs) / 2]
     sums = {lang: np.zeros(sentences.vectors.shape[1], dtype=np.float64) for lang in minorities}
-    for start in range(0, len(sentence_langs), _CHUNK):  # half-precision rows, summed a chunk at a time
-        chunk = sentence_langs[start : start + _CHUNK]
+    for start, vectors in zip(range(0, len(sentence_langs), _CHUNK), sentences.vector_chunks(_CHUNK), strict=True):
+        chunk = sentence_langs[start : start + _CHUNK]  # half-precision rows, summed a chunk at a time
         for lang in minorities:
-            sums[lang] += sentences.vectors[start : start + _CHUNK][chunk == lang].sum(axis=0, dtype=np.float64)
+            sums[lang] += vectors[chunk == lang].sum(axis=0, dtype=np.float64)
     return {lang: (sums[lang] / counts[lang]).astype(np.float32) for lang in minorities}
 
 

@@ -16,6 +16,8 @@ one sentence, 0.887 with three). Measured on the dev queries: see README.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from indexer.records import ParagraphRecord
@@ -27,7 +29,7 @@ CANDIDATE_PARAGRAPHS = 20  # semantic candidates whose sentences are searched (1
 
 
 def borrowed_words(
-    sentences: SentenceIndex, paragraphs: list[ParagraphRecord], query: np.ndarray, candidates: list[int]
+    sentences: SentenceIndex, paragraphs: Sequence[ParagraphRecord], query: np.ndarray, candidates: list[int]
 ) -> list[list[Alternative]]:
     """The content words of the sentence of ``candidates`` (paragraph rows) nearest to ``query``."""
     nearest = sentences.nearest(query, candidates[:CANDIDATE_PARAGRAPHS], 1)

@@ -171,9 +171,9 @@ class SearchEngine:
                 f"{self.generation.path} was embedded with {self.model!r}, not {model!r}: "
                 f"rebuild with `python -m indexer --model {model} --force` or search with --model {self.model}"
             )
-        self.store = ParagraphStore(
-            self.generation.read_paragraphs(), self.generation.read_alignment(), manifest.get("documents", [])
-        )
+        paragraphs = self.generation.paragraphs()
+        self._files.callback(paragraphs.close)
+        self.store = ParagraphStore(paragraphs, self.generation.read_alignment(), manifest.get("documents", []))
         bm25 = manifest.get("bm25", {})
         self.keyword_index = KeywordIndex(self.generation.path / KEYWORD_DIR, searchers, **bm25)
         self._files.callback(self.keyword_index.close)
@@ -234,6 +234,7 @@ class SearchEngine:
         ranked = self._ranked(query, offset + k, mode, alpha, fusion, drop, sort, filters)
         forms = QueryForms.of(ranked.parsed, ranked.expanded.expansions) if snippets else None
         semantic_ranks = ranks(ranked.semantic, ranked.semantic_order)
+        rows = ranked.rows[offset : offset + k]
         results = [
             self._result(
                 row,
@@ -245,10 +246,11 @@ class SearchEngine:
                 reader_language,
                 semantic_ranks,
             )
-            for row in ranked.rows[offset : offset + k]
+            for row in rows
         ]
         if snippets and mark_sentences and mode != "keyword" and ranked.meaning:
-            self._mark_closest_sentences(ranked.meaning, [r for r in results if r["keyword"] is None])
+            by_meaning = [(row, r) for row, r in zip(rows, results, strict=True) if r["keyword"] is None]
+            self._mark_closest_sentences(ranked.meaning, by_meaning)
         unknown = unknown_words(ranked.parsed, self.keyword_index.terms)
         translated = ranked.translated
         return {
@@ -373,7 +375,7 @@ class SearchEngine:
     ) -> list[ResultJSON] | None:
         """Paragraphs nearest in meaning to a paragraph (its own translation and itself left out); None for an
         unknown id."""
-        row = self.store.rows.get(paragraph_id)
+        row = self.store.row_of(paragraph_id)
         if row is None:
             return None
         scores = self.vectors.similarities(np.asarray(self.vectors.vectors[row]))
@@ -396,7 +398,7 @@ class SearchEngine:
     def paragraph_json(self, paragraph_id: str, reader_language: str = DEFAULT_CITATION_LANGUAGE) -> dict | None:
         """A paragraph as ``/api/paragraph`` shows it (its citation in ``reader_language``), or None for an
         unknown id."""
-        row = self.store.rows.get(paragraph_id)
+        row = self.store.row_of(paragraph_id)
         if row is None:
             return None
         record = self.store.records[row]
@@ -416,7 +418,7 @@ class SearchEngine:
         return self.store.neighbours(paragraph_id)
 
     def translation(self, paragraph_id: str) -> ParagraphRecord | None:
-        row = self.store.rows.get(paragraph_id)
+        row = self.store.row_of(paragraph_id)
         return None if row is None else self.store.translation(row)
 
     def documents(self) -> list[dict]:
@@ -499,11 +501,12 @@ class SearchEngine:
             leg.translated[row] = float(found.bm25[row] / best * found.coverage[row])
         np.maximum(leg.coverage, found.coverage, out=leg.coverage)
 
-    def _mark_closest_sentences(self, query: str, results: list[ResultJSON]) -> None:
-        """A hit found by meaning alone has no word to mark: mark its sentence nearest to the query."""
+    def _mark_closest_sentences(self, query: str, results: list[tuple[int, ResultJSON]]) -> None:
+        """A hit found by meaning alone has no word to mark: mark its sentence nearest to the query (``results``:
+        each with its row)."""
         query_vector = self.query_vector(query)
-        for result in results:
-            nearest = self.sentences.nearest(query_vector, [self.store.rows[result["id"]]], 2)
+        for row, result in results:
+            nearest = self.sentences.nearest(query_vector, [row], 2)
             if len(nearest) > 1:  # a one-sentence paragraph is its own nearest sentence: nothing to single out
                 _, start, end = nearest[0]
                 result["snippet_html"] = highlight_sentence(result["text"], (start, end))

@@ -8,7 +8,7 @@ Unknown ids give None, never an exception: callers decide whether that is a 404.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,21 +20,34 @@ from search.parallel import ParallelRow, parallel_rows
 
 class ParagraphStore:
     def __init__(
-        self, records: list[ParagraphRecord], alignment: list[dict], documents: Iterable[Mapping[str, Any]] = ()
+        self,
+        records: Sequence[ParagraphRecord],
+        alignment: list[dict],
+        documents: Iterable[Mapping[str, Any]] = (),
     ) -> None:
-        """``documents``: the manifest's entries (doc_id, title, author, year …), for citations and years."""
+        """``records``: row by row (a generation's ``ParagraphFile``, which reads each when asked for);
+        ``documents``: the manifest's entries (doc_id, title, author, year …), for citations and years."""
         self.records = records
-        self.rows = {record.id: row for row, record in enumerate(records)}
-        self.langs = np.array([record.lang for record in records])
+        self.documents = {document["doc_id"]: document for document in documents}
+        ids, doc_ids, langs, kinds = [], [], [], []
+        for record in records:  # one pass: a record file parses each line again at every pass
+            ids.append(record.id)
+            doc_ids.append(record.doc_id)
+            langs.append(record.lang)
+            kinds.append(record.kind)
+        # Paragraph ids by their hash, sorted: 16 bytes a row where a dict of the ids took ten times as much.
+        hashes = np.array([hash(paragraph_id) for paragraph_id in ids], dtype=np.int64)
+        self._by_hash = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[self._by_hash]
+        self.langs = np.array(langs)
         # Each row's document and language as codes (an index into the sorted distinct values): a query's facets
         # count them in one pass, and a filter compares integers, not every row's document id.
-        self.doc_names, self.doc_codes = np.unique([record.doc_id for record in records], return_inverse=True)
+        self.doc_names, self.doc_codes = np.unique(np.array(doc_ids), return_inverse=True)
         self.lang_names, self.lang_codes = np.unique(self.langs, return_inverse=True)
-        self.documents = {document["doc_id"]: document for document in documents}
-        years = {doc_id: document_year(document) or 0 for doc_id, document in self.documents.items()}
-        self.years = np.array([years.get(record.doc_id, 0) for record in records], dtype=np.int32)  # 0: none
+        years = np.array([document_year(self.document(doc_id)) or 0 for doc_id in self.doc_names], dtype=np.int32)
+        self.years = years[self.doc_codes]  # 0: none
         # Rows a search may return: a letter's closing block or a signature cites nothing on its own.
-        self.citable = np.array([record.kind not in SHOWN_ONLY for record in records], dtype=bool)
+        self.citable = np.array([kind not in SHOWN_ONLY for kind in kinds], dtype=bool)
         self.alignment = alignment
         self.translations = self._best_translations(alignment)
         pairs = [(row, other) for row, other in self.translations.items() if row < other]
@@ -43,8 +56,19 @@ class ParagraphStore:
     def __len__(self) -> int:
         return len(self.records)
 
+    def row_of(self, paragraph_id: str) -> int | None:
+        """The row of a paragraph id (None for an unknown one)."""
+        key = hash(paragraph_id)
+        place = int(np.searchsorted(self._hashes, key))
+        while place < len(self._hashes) and self._hashes[place] == key:  # ids whose hashes collide, if any
+            row = int(self._by_hash[place])
+            if self.records[row].id == paragraph_id:
+                return row
+            place += 1
+        return None
+
     def get(self, paragraph_id: str) -> ParagraphRecord | None:
-        row = self.rows.get(paragraph_id)
+        row = self.row_of(paragraph_id)
         return None if row is None else self.records[row]
 
     def document(self, doc_id: str) -> Mapping[str, Any]:
@@ -80,7 +104,7 @@ class ParagraphStore:
 
     def neighbours(self, paragraph_id: str) -> tuple[ParagraphRecord | None, ParagraphRecord | None]:
         """The paragraphs just before and after one, within its document."""
-        row = self.rows.get(paragraph_id)
+        row = self.row_of(paragraph_id)
         if row is None:
             return None, None
         doc_id = self.records[row].doc_id
@@ -92,7 +116,7 @@ class ParagraphStore:
         )
 
     def of_document(self, doc_id: str) -> list[ParagraphRecord]:
-        return [self.records[row] for row in np.flatnonzero(self._rows_of(doc_id))]
+        return [self.records[row] for row in np.flatnonzero(self._rows_of(doc_id)).tolist()]
 
     def _rows_of(self, doc_id: str) -> np.ndarray:
         """A mask of the document's rows (none for an unknown id)."""
@@ -127,7 +151,7 @@ class ParagraphStore:
         """Each aligned paragraph's best-scoring counterpart, both ways."""
         best: dict[int, tuple[float, int]] = {}
         for pair in pairs:
-            kk, ru = self.rows.get(pair["kk_id"]), self.rows.get(pair["ru_id"])
+            kk, ru = self.row_of(pair["kk_id"]), self.row_of(pair["ru_id"])
             if kk is None or ru is None:
                 continue
             for row, other in ((kk, ru), (ru, kk)):

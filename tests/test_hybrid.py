@@ -89,7 +89,7 @@ def test_kazakh_question_borrows_the_words_of_its_nearest_russian_sentences(engi
 
 
 def test_generation_keeps_each_sentence_and_its_vector(engine):
-    row = engine.store.rows["ccpr-answers:206"]
+    row = engine.store.row_of("ccpr-answers:206")
     found = engine.sentences.of_rows([row])
     text = engine.paragraph("ccpr-answers:206").text
     starts = [int(s) for _, s, _ in engine.sentences.spans[found]]

@@ -9,6 +9,7 @@ from whoosh import query as q
 
 from indexer.build import NoDocuments, build_index
 from indexer.generation import published_generation
+from indexer.paragraph_file import ParagraphFile
 from indexer.ranking import ranks, top_rows
 from search.engine import SearchEngine, SearchError
 from search.query import word_alternatives
@@ -200,7 +201,23 @@ def test_ranks_of_the_best_rows_count_every_row_that_scores_higher():
     assert all(found[row] == int((scores > scores[row]).sum()) + 1 for row in order)
 
 
-def test_loaded_records_keep_one_copy_of_what_repeats(engine):
-    """A document's id, title and headings are one string each, not one per paragraph (memory at a million)."""
-    first, second = [r for r in engine.store.records if r.doc_id == "ccpr-answers"][:2]
-    assert first.doc_id is second.doc_id and first.doc_title is second.doc_title and first.lang is second.lang
+def test_paragraph_file_reads_each_record_on_demand(engine, tmp_path):
+    """Search keeps where each line of paragraphs.jsonl starts, not the records (memory at a million)."""
+    records = engine.generation.read_paragraphs()
+    assert len(engine.store.records) == len(records) > 800
+    assert engine.store.records[0] == records[0] and engine.store.records[-1] == records[-1]
+    assert engine.store.records[400:403] == records[400:403]
+    assert all(engine.store.row_of(r.id) == row for row, r in enumerate(records))
+    assert engine.store.row_of("ccpr-answers:no-such") is None
+    with pytest.raises(IndexError):
+        engine.store.records[len(records)]
+    # a file whose last line has no end, read after it was removed (a generation pruned under a server)
+    path = tmp_path / "paragraphs.jsonl"
+    path.write_text("\n".join(json.dumps(r.to_json(), ensure_ascii=False) for r in records[:3]), encoding="utf-8")
+    with ParagraphFile(path) as paragraphs:
+        path.unlink()
+        assert list(paragraphs) == records[:3] and paragraphs[2] == records[2] and len(paragraphs) == 3
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    with ParagraphFile(empty) as paragraphs:
+        assert len(paragraphs) == 0 and list(paragraphs) == []

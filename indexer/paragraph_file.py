@@ -1,0 +1,94 @@
+"""A generation's ``paragraphs.jsonl`` as a sequence of records read on demand.
+
+A server keeps where each line starts (8 bytes a paragraph) instead of every record (about 1.5 KB each: 1.5 GB
+at a million paragraphs); a search reads the few records it shows, and the recently read ones stay cached.
+The file is read through a descriptor opened once, so a generation removed under a running server stays
+readable, as its vectors do (``indexer/vector_index.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import weakref
+from collections.abc import Iterator, Sequence
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import overload
+
+import numpy as np
+
+from indexer.records import ParagraphRecord
+
+_BLOCK = 1 << 24  # bytes read at a time when the whole file is read
+CACHED_RECORDS = 4096
+
+
+class ParagraphFile(Sequence[ParagraphRecord]):
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self.close = weakref.finalize(self, os.close, self._fd)
+        try:
+            self._starts = _line_starts(self._fd)
+        except BaseException:
+            self.close()
+            raise
+        # The cache holds the descriptor and offsets, not this object: no cycle keeps a closed file's object alive.
+        self._record = lru_cache(maxsize=CACHED_RECORDS)(partial(_read_record, self._fd, self._starts))
+
+    def __enter__(self) -> ParagraphFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    @overload
+    def __getitem__(self, row: int) -> ParagraphRecord: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[ParagraphRecord]: ...
+
+    def __getitem__(self, row: int | slice) -> ParagraphRecord | list[ParagraphRecord]:
+        if isinstance(row, slice):
+            return [self._record(i) for i in range(*row.indices(len(self)))]
+        row = int(row)
+        if row < 0:
+            row += len(self)
+        if not 0 <= row < len(self):
+            raise IndexError(f"row {row} of {len(self)} paragraphs")
+        return self._record(row)
+
+    def __iter__(self) -> Iterator[ParagraphRecord]:
+        """Every record in row order, read in large blocks (not cached: a pass over all of them would push out the
+        records that searches show)."""
+        for line in _lines(self._fd):
+            yield ParagraphRecord.from_json(json.loads(line))
+
+
+def _lines(fd: int) -> Iterator[bytes]:
+    """The file's lines, without their ends, read from ``fd`` a block at a time."""
+    position, rest = 0, b""
+    while block := os.pread(fd, _BLOCK, position):
+        position += len(block)
+        *complete, rest = (rest + block).split(b"\n")
+        yield from complete
+    if rest.strip():
+        yield rest
+
+
+def _line_starts(fd: int) -> np.ndarray:
+    """Where each line starts, then where the last one ends (int64)."""
+    ends, position = [], 0
+    while block := os.pread(fd, _BLOCK, position):
+        ends.append(np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n")) + position + 1)
+        position += len(block)
+    starts = np.concatenate([[0], *ends]).astype(np.int64)
+    return starts if starts[-1] == position else np.append(starts, position)  # a last line without its end
+
+
+def _read_record(fd: int, starts: np.ndarray, row: int) -> ParagraphRecord:
+    start, end = int(starts[row]), int(starts[row + 1])
+    return ParagraphRecord.from_json(json.loads(os.pread(fd, end - start, start)))
