@@ -6,15 +6,36 @@ from __future__ import annotations
 
 import numpy as np
 
+# A large array's best rows are looked for among those reaching what a sample of every _SAMPLE_STEP-th row puts a
+# little below its share of them: one comparison over the array instead of a selection over all of it (a
+# million scores: about 1 ms instead of 8-15).
+_SAMPLE_STEP = 64
+_SAMPLED_FROM = 64  # rows per wanted row from which the sample pays
+
 
 def top_rows(scores: np.ndarray, limit: int, above: float = -np.inf) -> list[int]:
     """Rows of the ``limit`` highest scores greater than ``above``, best first, ties by row."""
-    found = np.flatnonzero(scores > above)
-    if len(found) > limit > 0:
-        found = found[np.argpartition(-scores[found], limit - 1)[:limit]]
-    elif limit <= 0:
+    if limit <= 0:
         return []
+    found = _candidates(scores, limit, above)
+    if len(found) > limit:
+        found = found[np.argpartition(-scores[found], limit - 1)[:limit]]
     return [int(r) for r in found[np.lexsort((found, -scores[found]))]]
+
+
+def _candidates(scores: np.ndarray, limit: int, above: float) -> np.ndarray:
+    """Rows scoring above ``above`` among which the best ``limit`` are: on a large array those at or above a
+    floor that at least ``limit`` rows reach (but not so many that the sample was no help: a floor shared by
+    most rows), else all of them."""
+    if len(scores) >= _SAMPLED_FROM * limit:
+        sample = scores[::_SAMPLE_STEP]
+        place = len(sample) - 1 - (2 * limit // _SAMPLE_STEP + 8)
+        floor = np.partition(sample, place)[place]
+        if floor > above:
+            found = np.flatnonzero(scores >= floor)
+            if limit <= len(found) <= _SAMPLED_FROM * limit:
+                return found
+    return np.flatnonzero(scores > above)
 
 
 def ranks(scores: np.ndarray, order: list[int]) -> dict[int, int]:

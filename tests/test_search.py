@@ -201,6 +201,22 @@ def test_ranks_of_the_best_rows_count_every_row_that_scores_higher():
     assert all(found[row] == int((scores > scores[row]).sum()) + 1 for row in order)
 
 
+def test_top_rows_of_a_large_array_are_those_a_full_sort_gives():
+    """Large arrays take the sampled floor; its answer is the full sort's (rows too, where no ties cut the limit)."""
+    rng = np.random.default_rng(5)
+    smooth = rng.normal(size=200_000).astype(np.float32)
+    coarse = np.round(smooth, 1)  # thousands of rows share each score
+    sparse = np.where(rng.random(200_000) < 0.01, smooth, -np.inf).astype(np.float32)
+    for scores in (smooth, coarse, sparse):
+        for limit, above in ((100, -np.inf), (400, 0.0), (10, 3.5), (100, 9.0)):
+            rows = np.flatnonzero(scores > above)
+            expected = rows[np.lexsort((rows, -scores[rows]))][:limit]
+            found = top_rows(scores, limit, above)
+            assert [scores[r] for r in found] == [scores[r] for r in expected]
+            if scores is not coarse:
+                assert found == expected.tolist()
+
+
 def test_paragraph_file_reads_each_record_on_demand(engine, tmp_path):
     """Search keeps where each line of paragraphs.jsonl starts, not the records (memory at a million)."""
     records = engine.generation.read_paragraphs()
