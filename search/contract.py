@@ -64,8 +64,14 @@ class FacetJSON(TypedDict):
     count: int
 
 
+class OtherFacetsJSON(TypedDict):
+    documents: int  # documents with results beyond the listed ones
+    count: int  # their results
+
+
 class FacetsJSON(TypedDict):
-    doc: list[FacetJSON]
+    doc: list[FacetJSON]  # the FACET_DOCUMENTS documents with the most results (search/facets.py)
+    doc_others: OtherFacetsJSON
     lang: list[FacetJSON]
     year: list[FacetJSON]
 

@@ -1,8 +1,11 @@
 """Facets of a query: how many of its results each document, language and year holds, for filters with counts.
 
-Counted over every result of the query, not over one page, so the document counts add up to ``total``; a year
-is counted for the documents that have one. Documents and languages come most results first, years newest
-first. A language's label is its code: front ends say it in their reader's language.
+Counted over every result of the query, not over one page; a year is counted for the documents that have one.
+Documents and languages come most results first, years newest first. Only the ``FACET_DOCUMENTS`` documents
+with the most results are listed (an archive of a million paragraphs has thousands of documents, and a common
+word finds them all: a response would carry them all, and a page would list them); ``doc_others`` counts the
+rest, so that the listed documents' counts and its count add up to ``total``. A language's label is its code:
+front ends say it in their reader's language.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ import numpy as np
 from search.contract import FacetJSON, FacetsJSON
 from search.store import ParagraphStore
 
+FACET_DOCUMENTS = 50
+
 
 def facets(store: ParagraphStore, results: np.ndarray) -> FacetsJSON:
     """The facets of the rows ``results`` (a mask over the store's rows)."""
+    by_document = _counts(store.doc_codes, store.doc_names, results)
     docs: list[FacetJSON] = [
-        {"value": doc, "label": store.document_title(doc), "count": n}
-        for doc, n in _counts(store.doc_codes, store.doc_names, results)
+        {"value": doc, "label": store.document_title(doc), "count": n} for doc, n in by_document[:FACET_DOCUMENTS]
     ]
+    others = by_document[FACET_DOCUMENTS:]
     langs: list[FacetJSON] = [
         {"value": lang, "label": lang, "count": n} for lang, n in _counts(store.lang_codes, store.lang_names, results)
     ]
@@ -28,7 +34,12 @@ def facets(store: ParagraphStore, results: np.ndarray) -> FacetsJSON:
         for year, n in sorted(zip(found.tolist(), counts.tolist(), strict=True), reverse=True)
         if year  # 0: the document gives no year
     ]
-    return {"doc": docs, "lang": langs, "year": years}
+    return {
+        "doc": docs,
+        "doc_others": {"documents": len(others), "count": sum(n for _, n in others)},
+        "lang": langs,
+        "year": years,
+    }
 
 
 def _counts(codes: np.ndarray, names: np.ndarray, results: np.ndarray) -> list[tuple[str, int]]:

@@ -6,13 +6,16 @@ import csv
 import io
 import re
 
+import numpy as np
 import pytest
 from lxml import html
 
 import web.api
 from indexer.records import ParagraphRecord
 from search.citation import Citation
+from search.facets import FACET_DOCUMENTS, facets
 from search.spelling import retype
+from search.store import ParagraphStore
 from web import create_app
 from web.export import CSV_COLUMNS, ExportRow, bibtex_text
 
@@ -105,6 +108,7 @@ def test_facets_count_every_result_and_each_filter_gives_its_count(client, years
     first = search(client, q=query, mode=mode, k=5)
     facets, total = first["facets"], first["total"]
     assert search(client, q=query, mode=mode, k=5, offset=5)["facets"] == facets  # not one page's
+    assert facets["doc_others"] == {"documents": 0, "count": 0}  # the corpus's few reports are all listed
     assert sum(f["count"] for f in facets["doc"]) == total == sum(f["count"] for f in facets["lang"])
     assert sum(f["count"] for f in facets["year"]) == total  # every report of the corpus has a year
     assert [f["value"] for f in facets["year"]] == sorted({f["value"] for f in facets["year"]}, reverse=True)
@@ -270,3 +274,20 @@ def test_did_you_mean_retypes_words_typed_in_the_wrong_layout(client, query, did
     if did_you_mean:
         corrected = search(client, q=did_you_mean)
         assert not corrected["unknown_words"] and corrected["did_you_mean"] is None
+
+
+def test_an_archive_of_many_documents_lists_the_busiest_and_counts_the_others():
+    """A common word in a large archive finds thousands of documents: a response lists the first fifty."""
+    documents = FACET_DOCUMENTS + 30
+    records = [
+        ParagraphRecord(f"d{d}:{n}", f"d{d}", f"Doc {d}", n, None, None, "ru", "Текст абзаца.", (n, n))
+        for d in range(documents)
+        for n in range(1, 2 + d % 4)  # 1 to 4 paragraphs a document
+    ]
+    store = ParagraphStore(records, [], [{"doc_id": f"d{d}", "title": f"D{d}", "year": 2000 + d % 3} for d in range(9)])
+    found = facets(store, np.ones(len(records), dtype=bool))
+    counts = [f["count"] for f in found["doc"]]
+    assert len(counts) == FACET_DOCUMENTS and counts == sorted(counts, reverse=True) and counts[0] == 4
+    assert found["doc_others"]["documents"] == documents - FACET_DOCUMENTS
+    assert sum(counts) + found["doc_others"]["count"] == len(records) == sum(f["count"] for f in found["lang"])
+    assert {f["value"] for f in found["year"]} == {2000, 2001, 2002}
