@@ -32,6 +32,7 @@ from bench.attack import expensive_queries, throughput_under_attack, worst_query
 from bench.peer import PeerStack
 from bench.server import Server
 from bench.synthetic import write_archive, write_new_report
+from indexer.analysis import ANALYSIS_VERSION
 from indexer.build import build_index
 from indexer.embedding_cache import EmbeddingCache, embed_passages
 from indexer.encoders import load_encoder
@@ -128,14 +129,15 @@ def vector_leg_figures(engine: SearchEngine, queries: list[str]) -> dict:
 
 def keyword_kind_figures(engine: SearchEngine, queries: list[str]) -> dict:
     """The keyword leg alone by kind of query, each a median over the same queries' words: plain words (summed
-    from the BM25 columns, ``indexer/term_matrix.py``), the words as a phrase and the first two as prefixes (both
+    from the BM25 columns, ``indexer/term_matrix.py``), the words as a phrase and their four-letter prefixes (both
     through whoosh, which keeps positions and the term list)."""
     words = [query for query in queries if len(query.split()) >= 2][:40]
     kinds = {
         "words": words,
         "phrase": [f'"{query}"' for query in words],
-        "prefix": [" ".join(f"{word[:4]}*" for word in query.split()[:2]) for query in words],
+        "prefix": [" ".join(f"{word[:4]}*" for word in query.split() if len(word) >= 4) for query in words],
     }
+    kinds["prefix"] = [query for query in kinds["prefix"] if query]
     return {
         f"keyword_{kind}_p50_ms": statistics.median(timed(engine.search, query, mode="keyword") for query in batch)
         for kind, batch in kinds.items()
@@ -199,14 +201,14 @@ def folder_mb(path: Path) -> float:
 
 def index_scale(name: str, size: int | None, reuse: bool = False) -> tuple[Path, dict]:
     """The scale's index and its build's figures: built now, or with ``reuse`` the one an earlier run built, if it
-    is of this index format (its figures are kept beside it, and say which commit built it)."""
+    is of this index format and text analysis (its figures are kept beside it, and say which commit built it)."""
     saved = WORK / name / BUILD_FIGURES
     if reuse and saved.exists():
         figures = json.loads(saved.read_text(encoding="utf-8"))
-        if figures.get("index_format") == FORMAT_VERSION:
+        if (figures.get("index_format"), figures.get("analysis_version")) == (FORMAT_VERSION, ANALYSIS_VERSION):
             return WORK / name / "index", figures
     index, figures = build_scale(name, size)
-    figures |= {"index_format": FORMAT_VERSION, "index_built_by": _commit()}
+    figures |= {"index_format": FORMAT_VERSION, "analysis_version": ANALYSIS_VERSION, "index_built_by": _commit()}
     saved.write_text(json.dumps(figures, indent=1), encoding="utf-8")
     return index, figures
 

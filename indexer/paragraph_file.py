@@ -9,6 +9,7 @@ readable, as its vectors do (``indexer/vector_index.py``).
 from __future__ import annotations
 
 import json
+import operator
 import os
 import weakref
 from collections.abc import Iterator, Sequence
@@ -26,15 +27,15 @@ CACHED_RECORDS = 4096
 
 class ParagraphFile(Sequence[ParagraphRecord]):
     def __init__(self, path: Path) -> None:
-        self._fd = os.open(path, os.O_RDONLY)
-        self.close = weakref.finalize(self, os.close, self._fd)
+        self._file = _Descriptor(os.open(path, os.O_RDONLY))
+        self.close = weakref.finalize(self, self._file.close)
         try:
-            self._starts = _line_starts(self._fd)
+            self._starts = _line_starts(self._file.fd)
         except BaseException:
             self.close()
             raise
         # The cache holds the descriptor and offsets, not this object: no cycle keeps a closed file's object alive.
-        self._record = lru_cache(maxsize=CACHED_RECORDS)(partial(_read_record, self._fd, self._starts))
+        self._record = lru_cache(maxsize=CACHED_RECORDS)(partial(_read_record, self._file, self._starts))
 
     def __enter__(self) -> ParagraphFile:
         return self
@@ -54,7 +55,7 @@ class ParagraphFile(Sequence[ParagraphRecord]):
     def __getitem__(self, row: int | slice) -> ParagraphRecord | list[ParagraphRecord]:
         if isinstance(row, slice):
             return [self._record(i) for i in range(*row.indices(len(self)))]
-        row = int(row)
+        row = operator.index(row)
         if row < 0:
             row += len(self)
         if not 0 <= row < len(self):
@@ -64,8 +65,20 @@ class ParagraphFile(Sequence[ParagraphRecord]):
     def __iter__(self) -> Iterator[ParagraphRecord]:
         """Every record in row order, read in large blocks (not cached: a pass over all of them would push out the
         records that searches show)."""
-        for line in _lines(self._fd):
+        for line in _lines(self._file.fd):
             yield ParagraphRecord.from_json(json.loads(line))
+
+
+class _Descriptor:
+    """An open file's descriptor, which reads refuse once it is closed (its number may belong to another file)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            os.close(fd)
 
 
 def _lines(fd: int) -> Iterator[bytes]:
@@ -75,7 +88,7 @@ def _lines(fd: int) -> Iterator[bytes]:
         position += len(block)
         *complete, rest = (rest + block).split(b"\n")
         yield from complete
-    if rest.strip():
+    if rest:  # a last line without its end
         yield rest
 
 
@@ -89,6 +102,6 @@ def _line_starts(fd: int) -> np.ndarray:
     return starts if starts[-1] == position else np.append(starts, position)  # a last line without its end
 
 
-def _read_record(fd: int, starts: np.ndarray, row: int) -> ParagraphRecord:
+def _read_record(file: _Descriptor, starts: np.ndarray, row: int) -> ParagraphRecord:
     start, end = int(starts[row]), int(starts[row + 1])
-    return ParagraphRecord.from_json(json.loads(os.pread(fd, end - start, start)))
+    return ParagraphRecord.from_json(json.loads(os.pread(file.fd, end - start, start)))

@@ -11,23 +11,31 @@ import numpy as np
 # million scores: about 1 ms instead of 8-15).
 _SAMPLE_STEP = 64
 _SAMPLED_FROM = 64  # rows per wanted row from which the sample pays
+_SAMPLED_ROWS = 4096  # and never below this many rows: the sample must hold more than it sets aside
 
 
 def top_rows(scores: np.ndarray, limit: int, above: float = -np.inf) -> list[int]:
     """Rows of the ``limit`` highest scores greater than ``above``, best first, ties by row."""
     if limit <= 0:
         return []
-    found = _candidates(scores, limit, above)
+    found = _candidates(scores, limit, above)  # ascending
     if len(found) > limit:
-        found = found[np.argpartition(-scores[found], limit - 1)[:limit]]
+        values = scores[found]
+        best = np.argpartition(-values, limit - 1)[:limit]
+        cut = values[best].min()
+        if np.count_nonzero(values == cut) > np.count_nonzero(values[best] == cut):  # a tie across the cut
+            better, tied = found[values > cut], found[values == cut]
+            found = np.concatenate([better, tied[: limit - len(better)]])  # its lowest rows
+        else:
+            found = found[best]
     return [int(r) for r in found[np.lexsort((found, -scores[found]))]]
 
 
 def _candidates(scores: np.ndarray, limit: int, above: float) -> np.ndarray:
-    """Rows scoring above ``above`` among which the best ``limit`` are: on a large array those at or above a
-    floor that at least ``limit`` rows reach (but not so many that the sample was no help: a floor shared by
-    most rows), else all of them."""
-    if len(scores) >= _SAMPLED_FROM * limit:
+    """Rows (ascending) scoring above ``above`` among which the best ``limit`` are: on a large array those at or
+    above a floor that at least ``limit`` rows reach (but not so many that the sample was no help: a floor
+    shared by most rows), else all of them."""
+    if len(scores) >= max(_SAMPLED_FROM * limit, _SAMPLED_ROWS):
         sample = scores[::_SAMPLE_STEP]
         place = len(sample) - 1 - (2 * limit // _SAMPLE_STEP + 8)
         floor = np.partition(sample, place)[place]

@@ -49,7 +49,8 @@ class ParagraphStore:
         # Rows a search may return: a letter's closing block or a signature cites nothing on its own.
         self.citable = np.array([kind not in SHOWN_ONLY for kind in kinds], dtype=bool)
         self.alignment = alignment
-        self.translations = self._best_translations(alignment)
+        aligned = {pair[key] for pair in alignment for key in ("kk_id", "ru_id")}
+        self.translations = _best_translations(alignment, {i: row for row, i in enumerate(ids) if i in aligned})
         pairs = [(row, other) for row, other in self.translations.items() if row < other]
         self.pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
@@ -147,14 +148,16 @@ class ParagraphStore:
             for values in (scores, *companions):
                 values[row[better]] = values[other[better]]
 
-    def _best_translations(self, pairs: list[dict]) -> dict[int, int]:
-        """Each aligned paragraph's best-scoring counterpart, both ways."""
-        best: dict[int, tuple[float, int]] = {}
-        for pair in pairs:
-            kk, ru = self.row_of(pair["kk_id"]), self.row_of(pair["ru_id"])
-            if kk is None or ru is None:
-                continue
-            for row, other in ((kk, ru), (ru, kk)):
-                if row not in best or pair["score"] > best[row][0]:
-                    best[row] = (pair["score"], other)
-        return {row: other for row, (_, other) in best.items()}
+
+def _best_translations(pairs: list[dict], rows: Mapping[str, int]) -> dict[int, int]:
+    """Each aligned paragraph's best-scoring counterpart, both ways (``rows``: the row of each paragraph id the
+    pairs name; looked up here, not with ``row_of``, which reads a record to confirm each)."""
+    best: dict[int, tuple[float, int]] = {}
+    for pair in pairs:
+        kk, ru = rows.get(pair["kk_id"]), rows.get(pair["ru_id"])
+        if kk is None or ru is None:
+            continue
+        for row, other in ((kk, ru), (ru, kk)):
+            if row not in best or pair["score"] > best[row][0]:
+                best[row] = (pair["score"], other)
+    return {row: other for row, (_, other) in best.items()}

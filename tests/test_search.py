@@ -202,19 +202,17 @@ def test_ranks_of_the_best_rows_count_every_row_that_scores_higher():
 
 
 def test_top_rows_of_a_large_array_are_those_a_full_sort_gives():
-    """Large arrays take the sampled floor; its answer is the full sort's (rows too, where no ties cut the limit)."""
+    """Large arrays take the sampled floor; its answer is the full sort's, rows tied across the limit included."""
     rng = np.random.default_rng(5)
     smooth = rng.normal(size=200_000).astype(np.float32)
     coarse = np.round(smooth, 1)  # thousands of rows share each score
     sparse = np.where(rng.random(200_000) < 0.01, smooth, -np.inf).astype(np.float32)
-    for scores in (smooth, coarse, sparse):
-        for limit, above in ((100, -np.inf), (400, 0.0), (10, 3.5), (100, 9.0)):
+    small = [np.round(rng.random(size), 1) for size in (64, 128, 256, 4096, 5000)]
+    for scores in (smooth, coarse, sparse, *small):
+        for limit, above in ((1, -np.inf), (2, 0.5), (100, -np.inf), (400, 0.0), (10, 3.5), (100, 9.0)):
             rows = np.flatnonzero(scores > above)
-            expected = rows[np.lexsort((rows, -scores[rows]))][:limit]
-            found = top_rows(scores, limit, above)
-            assert [scores[r] for r in found] == [scores[r] for r in expected]
-            if scores is not coarse:
-                assert found == expected.tolist()
+            expected = rows[np.lexsort((rows, -scores[rows]))][:limit]  # a full sort, ties by row
+            assert top_rows(scores, limit, above) == expected.tolist()
 
 
 def test_paragraph_file_reads_each_record_on_demand(engine, tmp_path):
@@ -233,6 +231,8 @@ def test_paragraph_file_reads_each_record_on_demand(engine, tmp_path):
     with ParagraphFile(path) as paragraphs:
         path.unlink()
         assert list(paragraphs) == records[:3] and paragraphs[2] == records[2] and len(paragraphs) == 3
+    with pytest.raises(OSError):  # closed: a read never reaches whatever file took its descriptor's number
+        paragraphs[0]
     empty = tmp_path / "empty.jsonl"
     empty.write_bytes(b"")
     with ParagraphFile(empty) as paragraphs:
