@@ -17,6 +17,7 @@ import numpy as np
 from razdel import sentenize
 
 from indexer.ranking import top_rows
+from indexer.row_reader import RowReader
 
 SENTENCES = "sentences.npy"
 SENTENCE_SPANS = "sentence_spans.npy"
@@ -52,6 +53,8 @@ class SentenceIndex:
     def __init__(self, vectors: np.ndarray, spans: np.ndarray) -> None:
         self.vectors = vectors
         self.spans = spans
+        # A generation's vectors are mapped: the few a search needs are read from the file (``RowReader``).
+        self._reader = RowReader(vectors) if isinstance(vectors, np.memmap) and vectors.filename else None
         # sentences of paragraph row r: self.spans[self._first[r] : self._first[r + 1]]
         rows = int(spans[-1, 0]) + 1 if len(spans) else 0
         self._first = np.searchsorted(spans[:, 0], np.arange(rows + 1))
@@ -107,5 +110,17 @@ class SentenceIndex:
         found = self.of_rows(rows)
         if not len(found):
             return []
-        similarities = np.asarray(self.vectors[found], dtype=np.float32) @ query.astype(np.float32, copy=False)
+        similarities = self._vectors_of(found) @ query.astype(np.float32, copy=False)
         return [(int(row), int(start), int(end)) for row, start, end in self.spans[found[top_rows(similarities, k)]]]
+
+    def _vectors_of(self, found: np.ndarray) -> np.ndarray:
+        """The vectors of sentences ``found``, as float32."""
+        if self._reader is None:
+            return np.asarray(self.vectors[found], dtype=np.float32)
+        distinct, back = np.unique(found, return_inverse=True)
+        return np.asarray(self._reader.rows(distinct)[back], dtype=np.float32)
+
+    def close(self) -> None:
+        """Close the vectors' file, if they were loaded from one."""
+        if self._reader is not None:
+            self._reader.close()

@@ -13,14 +13,13 @@ layout").
 
 from __future__ import annotations
 
-import os
-import weakref
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import simsimd
 
+from indexer.row_reader import RowReader
 from indexer.sentences import SentenceIndex
 
 VECTORS = "vectors.npy"
@@ -33,7 +32,6 @@ _INT8_MAX = 127
 # A small index is scored exactly through its map (the shipped corpus: 1.2 MB, 0.1 ms a query, where reading the
 # rows to rescore cost 1.8 ms): mapping it whole costs nothing worth saving.
 WHOLLY_EXACT_BYTES = 16 * 2**20
-_READ_GAP = 4  # rows (6 KB at 384 dimensions): nearer rows are read in one call, with the rows between
 
 # A multilingual encoder finds text in the query's language closer than text in another, whatever it says. A
 # query in a language that is a minority of the index is corrected by this share of the mean sentence of its
@@ -76,19 +74,18 @@ def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class VectorIndex:
-    def __init__(self, vectors: np.memmap, quantised: np.ndarray, scales: np.ndarray, vectors_file: Path) -> None:
-        self.vectors = vectors  # float32, mapped from ``vectors_file``, whence the rows to rescore are read
+    def __init__(self, vectors: np.memmap, quantised: np.ndarray, scales: np.ndarray) -> None:
+        self.vectors = vectors  # float32, mapped; the rows to rescore are read from its file (``RowReader``)
         self.quantised = quantised
         self.scales = scales
-        # Opened once and kept, as the maps are: a generation removed under a running server stays readable.
-        self._vectors_fd = os.open(vectors_file, os.O_RDONLY)
-        self.close = weakref.finalize(self, os.close, self._vectors_fd)
+        self._exact = RowReader(vectors)
+        self.close = self._exact.close
 
     @classmethod
     def load(cls, generation_path: Path) -> VectorIndex:
         path = Path(generation_path)
         vectors = np.load(path / VECTORS, mmap_mode="r")
-        return cls(vectors, np.load(path / QUANTISED, mmap_mode="r"), np.load(path / SCALES), path / VECTORS)
+        return cls(vectors, np.load(path / QUANTISED, mmap_mode="r"), np.load(path / SCALES))
 
     @staticmethod
     def save(generation_path: Path, vectors: np.ndarray) -> None:
@@ -141,22 +138,4 @@ class VectorIndex:
 
     def exact_scores(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
         """The float32 cosine of ``query`` with each of ``rows`` (ascending)."""
-        return self._exact_rows(rows) @ np.asarray(query, dtype=np.float32)
-
-    def _exact_rows(self, rows: np.ndarray) -> np.ndarray:
-        """The float32 ``rows`` (ascending), read from the file rather than through its map: a page fault maps
-        the pages around it too, and the rescored rows of a few hundred queries would map the whole file into
-        the process. Rows fewer than ``_READ_GAP`` apart are read together, one read a run."""
-        if not len(rows):
-            return np.empty((0, self.dim), dtype=np.float32)
-        starts_run = np.diff(rows, prepend=-_READ_GAP) >= _READ_GAP
-        run = np.cumsum(starts_run) - 1  # each row's run
-        firsts = rows[starts_run]
-        lengths = rows[np.append(starts_run[1:], True)] + 1 - firsts
-        places = np.concatenate([[0], np.cumsum(lengths)[:-1]])  # where each run goes in ``spans``
-        spans = np.empty((int(lengths.sum()), self.dim), dtype=np.float32)
-        into, size = spans.data.cast("B"), self.dim * spans.itemsize
-        for first, length, place in zip(firsts.tolist(), lengths.tolist(), places.tolist(), strict=True):
-            target = into[place * size : (place + length) * size]
-            os.preadv(self._vectors_fd, [target], self.vectors.offset + first * size)  # no shared file offset
-        return spans[places[run] + rows - firsts[run]]
+        return self._exact.rows(rows) @ np.asarray(query, dtype=np.float32)

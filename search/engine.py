@@ -180,6 +180,7 @@ class SearchEngine:
         self.vectors = VectorIndex.load(self.generation.path)
         self._files.callback(self.vectors.close)
         self.sentences = SentenceIndex.load(self.generation.path)
+        self._files.callback(self.sentences.close)
         try:
             self.encoder = load_encoder(self.model, models_dir)
         except EncoderError as error:

@@ -16,6 +16,8 @@ from indexer.build import build_index
 from indexer.generation import FORMAT_VERSION, MANIFEST, IndexNotFound, published_generation
 from indexer.meaning_null import OFF_TOPIC_QUERIES, load_null_queries
 from indexer.ranking import top_rows
+from indexer.row_reader import RowReader
+from indexer.sentences import SentenceIndex
 from indexer.vector_index import QUANTISED, RESCORED, SCALES, VectorIndex, quantise
 from search.engine import SearchEngine
 from search.query import meaning_text, parse_query
@@ -134,3 +136,23 @@ def test_a_generation_of_the_previous_format_is_refused_and_rebuilt(corpus: Path
         assert engine.search("пытки", mode="semantic")["results"]
     finally:
         engine.close()
+
+
+def test_rows_are_read_from_the_file_as_the_map_gives_them(tmp_path: Path) -> None:
+    """Rescored rows and result sentences are read with preadv, runs of near rows in one read; the file stays
+    readable once removed (a generation pruned under a running server)."""
+    array = np.random.default_rng(7).standard_normal((500, 16)).astype(np.float16)
+    np.save(tmp_path / "rows.npy", array)
+    reader = RowReader(np.load(tmp_path / "rows.npy", mmap_mode="r"))
+    (tmp_path / "rows.npy").unlink()
+    for rows in ([0], [499], [3, 4, 5, 9, 10, 200, 201, 499], list(range(0, 500, 3)), []):
+        assert np.array_equal(reader.rows(np.array(rows, dtype=np.int64)), array[rows])
+    reader.close()
+
+
+def test_the_nearest_sentences_are_the_same_read_from_the_file(engine: SearchEngine) -> None:
+    mapped = engine.sentences
+    in_memory = SentenceIndex(np.asarray(mapped.vectors), mapped.spans)
+    query = engine.query_vector("отмена смертной казни")
+    for rows in ([5], [40, 12, 300], list(range(100, 160))):
+        assert mapped.nearest(query, rows, 3) == in_memory.nearest(query, rows, 3)
