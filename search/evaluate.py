@@ -284,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, dict] = {}
     wanted = args.sets.split(",")
     own = {"dev", "align", "translations", "no_answer", "twins", "calibration"}
+    for name in set(wanted) - own:  # a misspelt set fails now, not after the sets before it have run
+        try:
+            beir_files(_beir_folder(name, args.shared))
+        except ValueError as error:
+            parser.error(f"--sets {name}: {error}")
     engine = SearchEngine(args.index) if own & set(wanted) else None
     for name in wanted:
         if name == "dev":
@@ -330,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                 assert engine is not None
                 folder = write_translation_set(engine, args.work / "sets" / name)
             else:
-                folder = Path(name) if "/" in name else args.shared / "data" / name
+                folder = _beir_folder(name, args.shared)
             beir_engine = SearchEngine(index_beir(folder, args.work))
             figures[folder.name] = {m: evaluate_beir(folder, beir_engine, mode=m, **search_args) for m in modes}
             beir_engine.close()
@@ -344,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
+
+
+def _beir_folder(name: str, shared: Path) -> Path:
+    """A BEIR set named on the command line: a folder, or a set of the shared data."""
+    return Path(name) if "/" in name else shared / "data" / name
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import pytest
 
 from indexer.alignment import align_documents
 from search.evaluate import evaluate_alignment
+from search.evaluate import main as evaluate_main
 from search.fusion import fuse_scores, normalise_keyword, normalise_semantic, reciprocal_rank_fusion, with_borrowed
 from tests.conftest import PYTHON, ROOT, shared_path
 
@@ -140,3 +141,10 @@ def test_only_documents_with_both_languages_in_earnest_are_aligned(kazakh, russi
     vectors = np.concatenate([base[:kazakh], base[:russian] + 0.01 * rng.normal(size=(russian, 16))])
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     assert bool(align_documents(records, vectors)) == aligned
+
+
+def test_evaluate_refuses_a_misspelt_set_before_running_any(capsys, tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        evaluate_main(["--index", str(tmp_path / "none"), "--sets", "dev,tatoeba", "--shared", str(tmp_path)])
+    assert stopped.value.code == 2
+    assert "--sets tatoeba" in capsys.readouterr().err
