@@ -132,12 +132,8 @@ def keyword_kind_figures(engine: SearchEngine, queries: list[str]) -> dict:
     from the BM25 columns, ``indexer/term_matrix.py``), the words as a phrase and their four-letter prefixes (both
     through whoosh, which keeps positions and the term list)."""
     words = [query for query in queries if len(query.split()) >= 2][:40]
-    kinds = {
-        "words": words,
-        "phrase": [f'"{query}"' for query in words],
-        "prefix": [" ".join(f"{word[:4]}*" for word in query.split() if len(word) >= 4) for query in words],
-    }
-    kinds["prefix"] = [query for query in kinds["prefix"] if query]
+    prefixes = (" ".join(f"{word[:4]}*" for word in query.split() if len(word) >= 4) for query in words)
+    kinds = {"words": words, "phrase": [f'"{query}"' for query in words], "prefix": [p for p in prefixes if p]}
     return {
         f"keyword_{kind}_p50_ms": statistics.median(timed(engine.search, query, mode="keyword") for query in batch)
         for kind, batch in kinds.items()

@@ -90,15 +90,9 @@ class SentenceIndex:
         """The sentence vectors ``size`` rows at a time. Mapped vectors are read from their file, not through the
         map: the pages a pass reads through a map stay in the process (2.2 GB at a million paragraphs) long after
         the one pass at start-up that needs them all."""
-        vectors = self.vectors
-        for start in range(0, len(vectors), size):
-            if isinstance(vectors, np.memmap) and vectors.filename:
-                rows = min(size, len(vectors) - start)
-                offset = vectors.offset + start * vectors.strides[0]
-                chunk = np.fromfile(vectors.filename, dtype=vectors.dtype, count=rows * vectors.shape[1], offset=offset)
-                yield chunk.reshape(rows, vectors.shape[1])
-            else:
-                yield vectors[start : start + size]
+        for start in range(0, len(self.vectors), size):
+            rows = np.arange(start, min(start + size, len(self.vectors)))
+            yield self.vectors[start : start + size] if self._reader is None else self._reader.rows(rows)
 
     def of_rows(self, rows: list[int]) -> np.ndarray:
         """Indices of the sentences of paragraphs ``rows``, in that order."""
