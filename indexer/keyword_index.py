@@ -252,11 +252,7 @@ class KeywordIndex:
     def score_words(self, words: list[list[Alternative]], allowed: np.ndarray | None = None) -> WordMatches:
         """Every row's BM25 for an OR of plain words (0 outside ``allowed``), how many of the words it matches
         and its share of their idf: ``search``'s scores, on the term matrix, in a fraction of the time."""
-        found = self.terms.score(words)
-        if allowed is not None:
-            for array in found:
-                array[~allowed] = 0
-        return found
+        return self.terms.score(words, allowed)
 
     def rows(self, query: Query, seconds: float | None = None) -> tuple[set[int], bool]:
         """The rows that match ``query``, unscored, and whether the search stopped after ``seconds`` (then the

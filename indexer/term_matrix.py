@@ -203,26 +203,65 @@ class TermMatrix:
         frequency = max((self.document_frequency(f, t) for f, terms, _ in alternatives for t in terms), default=0)
         return float(np.log(self.size / (frequency + 1)) + 1) if self.size else 1.0
 
-    def score(self, words: list[list[Alternative]]) -> WordMatches:
+    def score(self, words: list[list[Alternative]], allowed: np.ndarray | None = None) -> WordMatches:
         """BM25 score of every paragraph for an OR of ``words``, how many of the words each matches and which
-        share of the words' idf it covers."""
+        share of the words' idf it covers (all 0 outside ``allowed``, a row mask, if given).
+
+        The work is proportional to the words' postings, not to the paragraphs, except for a word that most
+        rows hold (``_count_word``): at a million paragraphs, a dozen passes over every row a query cost more
+        than the postings themselves."""
         scores = np.zeros(self.size, dtype=np.float32)
         matched = np.zeros(self.size, dtype=np.int16)
         covered = np.zeros(self.size, dtype=np.float32)
+        stamp = np.zeros(self.size, dtype=np.int32)  # the last word (1, 2 …) counted on each row
+        best = np.zeros(self.size, dtype=np.float32)  # scratch for alternatives of several terms, kept all 0
         weights = [self.word_weight(alternatives) for alternatives in words]
-        for alternatives, weight in zip(words, weights, strict=True):
-            hit = np.zeros(self.size, dtype=bool)
+        for word, (alternatives, weight) in enumerate(zip(words, weights, strict=True), start=1):
+            reached_by = []
             for field, terms, boost in alternatives:
-                best = np.zeros(self.size, dtype=np.float32) if len(terms) > 1 else None
-                for term in terms:
-                    rows, term_weights = self.column(field, term)
-                    if best is None:
-                        scores[rows] += boost * term_weights
-                    else:
+                columns = [self._allowed_column(field, term, allowed) for term in terms]
+                if len(columns) == 1:
+                    reached, term_weights = columns[0]
+                    scores[reached] += boost * term_weights
+                else:  # the best weight among the terms counts, once a row
+                    for rows, term_weights in columns:
                         best[rows] = np.maximum(best[rows], term_weights)
-                    hit[rows] = True
-                if best is not None:
-                    scores += boost * best
+                    # Rows several terms reach come twice; a fancy-indexed += still adds once to each.
+                    reached = np.concatenate([rows for rows, _ in columns])
+                    scores[reached] += boost * best[reached]
+                    best[reached] = 0
+                reached_by.append(reached)
+            self._count_word(reached_by, word, weight, stamp, matched, covered)
+        covered /= max(sum(weights), 1e-9)
+        return WordMatches(scores, matched, covered)
+
+    def _count_word(
+        self,
+        reached_by: list[np.ndarray],
+        word: int,
+        weight: float,
+        stamp: np.ndarray,
+        matched: np.ndarray,
+        covered: np.ndarray,
+    ) -> None:
+        """Count a word once on each row that any of its alternatives reached (``reached_by``: their rows, a row
+        maybe twice in one array)."""
+        if sum(len(rows) for rows in reached_by) > self.size // 8:  # a common word: one pass over all rows is less
+            hit = np.zeros(self.size, dtype=bool)
+            for rows in reached_by:
+                hit[rows] = True
             matched += hit
-            covered[hit] += weight
-        return WordMatches(scores, matched, covered / max(sum(weights), 1e-9))
+            covered += hit * np.float32(weight)
+            return
+        for rows in reached_by:
+            new = rows[stamp[rows] != word]  # rows an earlier alternative of this word has not counted
+            stamp[new] = word
+            matched[new] += 1
+            covered[new] += weight
+
+    def _allowed_column(self, field: str, term: str, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        rows, weights = self.column(field, term)
+        if allowed is None:
+            return rows, weights
+        keep = allowed[rows]
+        return rows[keep], weights[keep]

@@ -44,8 +44,10 @@ class ParagraphStore:
         # count them in one pass, and a filter compares integers, not every row's document id.
         self.doc_names, self.doc_codes = np.unique(np.array(doc_ids), return_inverse=True)
         self.lang_names, self.lang_codes = np.unique(self.langs, return_inverse=True)
-        years = np.array([document_year(self.document(doc_id)) or 0 for doc_id in self.doc_names], dtype=np.int32)
-        self.years = years[self.doc_codes]  # 0: none
+        self.doc_years = np.array(
+            [document_year(self.document(doc_id)) or 0 for doc_id in self.doc_names], dtype=np.int32
+        )  # by document code; 0: none
+        self.years = self.doc_years[self.doc_codes]
         # Rows a search may return: a letter's closing block or a signature cites nothing on its own.
         self.citable = np.array([kind not in SHOWN_ONLY for kind in kinds], dtype=bool)
         self.alignment = alignment

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,22 @@ def test_the_top_100_of_the_int8_leg_is_the_exact_top_100(engine: SearchEngine, 
         assert scores[top] == pytest.approx(exact[top], abs=1e-5)  # rescored: the exact cosine
         assert np.abs(scores - exact).max() < 0.01  # the others: their int8 estimate
         assert np.sum(scores == engine.vectors.estimates(vector)) >= len(scores) - RESCORED
+
+
+def test_a_split_int8_scan_gives_every_row_its_one_scan_score(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SPLIT_ROWS the scan is cut in two halves, the first on a helper thread, or taken back by the caller
+    while the helper is busy: either way, the dot products of one scan."""
+    queries = query_vectors(engine, ["пытки", "өлім жазасы", "суд"])
+    whole = [engine.vectors.estimates(vector) for vector in queries]
+    monkeypatch.setattr(vector_index, "SPLIT_ROWS", 2)
+    busy = vector_index._HELPER.submit(time.sleep, 0.5)
+    taken_back = [engine.vectors.estimates(vector) for vector in queries]
+    busy.result()
+    helped = [engine.vectors.estimates(vector) for vector in queries]
+    for one, *split in zip(whole, taken_back, helped, strict=True):
+        assert all(np.array_equal(one, two) for two in split) and len(one) == len(engine.store)
 
 
 def test_rows_outside_a_mask_do_not_take_its_rescoring(engine: SearchEngine) -> None:
