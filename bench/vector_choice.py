@@ -38,7 +38,7 @@ from search.query import meaning_text, parse_query
 CONNECTIVITIES = (16, 32)  # the graph's degree: usearch's default, and twice it
 # Candidates kept while searching the graph (never fewer than the RESCORED it returns): recall against cost. On
 # 20k of these vectors a degree-16 graph found 0.92 of the exact top 100 at 400, 0.97 at 1,000.
-EXPANSIONS = (RESCORED, 1000, 2000)
+EXPANSIONS = (400, 1000, 2000)
 _CHUNK = 50_000
 
 

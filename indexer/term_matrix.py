@@ -216,6 +216,11 @@ class TermMatrix:
         stamp = np.zeros(self.size, dtype=np.int32)  # the last word (1, 2 …) counted on each row
         best = np.zeros(self.size, dtype=np.float32)  # scratch for alternatives of several terms, kept all 0
         weights = [self.word_weight(alternatives) for alternatives in words]
+        # A few rows left out (furniture, an excluded word's holders) are zeroed at the end; more (a phrase's
+        # holders only) are left out of every column, which then costs less than all of its postings.
+        blocked = None
+        if allowed is not None and self.size - np.count_nonzero(allowed) <= self.size // 64:
+            blocked, allowed = np.flatnonzero(~allowed), None
         for word, (alternatives, weight) in enumerate(zip(words, weights, strict=True), start=1):
             reached_by = []
             for field, terms, boost in alternatives:
@@ -233,6 +238,9 @@ class TermMatrix:
                 reached_by.append(reached)
             self._count_word(reached_by, word, weight, stamp, matched, covered)
         covered /= max(sum(weights), 1e-9)
+        if blocked is not None:
+            for values in (scores, matched, covered):
+                values[blocked] = 0
         return WordMatches(scores, matched, covered)
 
     def _count_word(
