@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import simsimd
 
+from indexer.ranking import top_rows
 from indexer.row_reader import RowReader
 from indexer.sentences import SentenceIndex
 
@@ -134,10 +135,7 @@ class VectorIndex:
             return np.asarray(self.vectors @ query, dtype=np.float32)
         scores = self.estimates(query)
         pool = scores if among is None else np.where(among, scores, -np.inf)
-        if len(pool) > RESCORED:
-            candidates = np.sort(np.argpartition(-pool, RESCORED - 1)[:RESCORED])  # ascending: near rows read together
-        else:
-            candidates = np.arange(len(pool))
+        candidates = np.sort(np.array(top_rows(pool, RESCORED), dtype=np.int64))  # ascending: near rows read together
         scores[candidates] = self.exact_scores(candidates, query)
         return scores
 
