@@ -11,6 +11,7 @@ form of the word, which the engine applies to every leg.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -126,13 +127,14 @@ def search_keywords(
     paragraph holds it, limits the matches to its holders."""
     parsed, words = query.parsed, query.words
     searched, holders, partial, absent = allowed, None, False, False
+    deadline = time.monotonic() + seconds  # one budget for the phrases and the identifiers
     if parsed.phrases:
         required, partial = index.rows(phrases_query(parsed), seconds)
         if required:
             searched = allowed & _mask(required, len(allowed))
         holders, absent = required, not required and not partial
     if parsed.identifiers and not partial:
-        holders, partial = index.rows(phrases_query(parsed, identifiers=True), seconds)
+        holders, partial = index.rows(phrases_query(parsed, identifiers=True), max(0.0, deadline - time.monotonic()))
     found = index.score_words(words, searched)
     share = (found.matched / max(1, len(words))).astype(np.float32)
     return KeywordScores(found.bm25, share, found.coverage, holders, partial=partial, phrase_absent=absent)

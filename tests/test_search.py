@@ -237,3 +237,34 @@ def test_paragraph_file_reads_each_record_on_demand(engine, tmp_path):
     empty.write_bytes(b"")
     with ParagraphFile(empty) as paragraphs:
         assert len(paragraphs) == 0 and list(paragraphs) == []
+
+
+class _CountedTerm(q.Term):
+    """A term query that counts how often its matcher is built."""
+
+    built = 0
+
+    def matcher(self, searcher, context=None):
+        _CountedTerm.built += 1
+        return super().matcher(searcher, context)
+
+
+def test_required_phrases_stop_at_the_first_that_no_paragraph_holds(engine):
+    """Every quoted phrase is required: a phrase nobody holds ends the search before the others are read (a
+    phrase's matcher reads its words' postings as it is built), however many there are."""
+    index = engine.keyword_index
+    absent = q.Phrase("exact", ["пытки", "абракадабра"])
+    _CountedTerm.built = 0
+    assert index.rows(q.And([q.Term("exact", "права"), absent, _CountedTerm("exact", "человека")]), 5.0) == (
+        set(),
+        False,
+    )
+    assert _CountedTerm.built == 0  # the rarest part comes first, and it has no holder
+    assert index.rows(q.And([q.Term("exact", "права"), q.Term("exact", "человека")]), 0.0) == (set(), True)
+
+
+def test_required_phrases_find_the_rows_whoosh_finds(engine):
+    both = q.And([q.Phrase("exact", ["уголовного", "кодекса"]), q.Term("exact", "статьи")])
+    hits, total = engine.keyword_index.search(both, 10_000)
+    rows, partial = engine.keyword_index.rows(both, 5.0)
+    assert not partial and total > 0 and rows == {hit.row for hit in hits}
