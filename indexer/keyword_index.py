@@ -285,8 +285,8 @@ def _required_matcher(query: Query, segment: Searcher, deadline: float | None) -
     Building a phrase's matcher already looks for its first holder: for two frequent words that no paragraph
     holds side by side, that reads every paragraph holding both. whoosh builds every part of an ``And`` before
     the first row is found, and so before any deadline is checked (sixteen such phrases took 0.9 s at a million
-    paragraphs, whatever the budget); here the first part without a holder ends the search, and the deadline is
-    checked between parts."""
+    paragraphs, whatever the budget); here the first part without a holder, or after which no row holds every
+    part so far, ends the search, and the deadline is checked between parts."""
     parts = list(query.subqueries) if isinstance(query, And) else [query]
     if len(parts) > 1:
         reader = segment.reader()
@@ -296,7 +296,7 @@ def _required_matcher(query: Query, segment: Searcher, deadline: float | None) -
         if deadline is not None and time.monotonic() > deadline:
             return None, True
         found = part.matcher(segment)
-        if not found.is_active():
-            return None, False
         matcher = found if matcher is None else IntersectionMatcher(matcher, found)
+        if not matcher.is_active():  # no holder of this part (or of every part so far)
+            return None, False
     return matcher, False

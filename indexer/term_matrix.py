@@ -216,8 +216,8 @@ class TermMatrix:
         stamp = np.zeros(self.size, dtype=np.int32)  # the last word (1, 2 …) counted on each row
         best = np.zeros(self.size, dtype=np.float32)  # scratch for alternatives of several terms, kept all 0
         weights = [self.word_weight(alternatives) for alternatives in words]
-        # A few rows left out (furniture, an excluded word's holders) are zeroed at the end; more (a phrase's
-        # holders only) are left out of every column, which then costs less than all of its postings.
+        # A few rows left out (furniture, an excluded word's holders) are zeroed at the end; more (all but a
+        # phrase's holders) are filtered out of every column, so that the sums read fewer postings.
         blocked = None
         if allowed is not None and self.size - np.count_nonzero(allowed) <= self.size // 64:
             blocked, allowed = np.flatnonzero(~allowed), None
@@ -225,6 +225,8 @@ class TermMatrix:
             reached_by = []
             for field, terms, boost in alternatives:
                 columns = [self._allowed_column(field, term, allowed) for term in terms]
+                if not columns:
+                    continue
                 if len(columns) == 1:
                     reached, term_weights = columns[0]
                     scores[reached] += boost * term_weights

@@ -13,6 +13,7 @@ layout").
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -45,7 +46,6 @@ _CHUNK = 65536
 # From this many rows the int8 scan is split in two (``_dots``): 1.1 → 0.75 ms at 50k rows; below, handing half
 # to a thread gains next to nothing.
 SPLIT_ROWS = 50_000
-_HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kazsearch-int8")
 
 
 def minority_centroids(sentences: SentenceIndex, langs: np.ndarray) -> dict[str, np.ndarray]:
@@ -149,16 +149,32 @@ def _dots(quantised: np.ndarray, query: np.ndarray) -> np.ndarray:
     helper thread while the caller takes the second.
 
     The kernel is bound by one core: a million rows took 59 ms on one, 29–36 on two. If the helper has not
-    started the first half by the time the caller is done (other searches keep it busy), the caller takes it
-    back: under load no search waits behind another's half, and no second OpenMP runtime spins against the
-    encoder's (as SimSIMD's own ``threads`` would: ``indexer/threads.py`` says what that cost)."""
+    started the first half by the time the caller is done (it is busy with other searches, or was slow to
+    wake), the caller takes it back: under load no search waits behind another's half, and no second OpenMP
+    runtime spins against the encoder's (as SimSIMD's own ``threads`` would: ``indexer/threads.py`` says what
+    that cost). While the interpreter shuts down, no thread can be started: the caller scans it all."""
     if len(quantised) < SPLIT_ROWS:
         return np.asarray(simsimd.cdist(quantised, query, metric="dot"), dtype=np.float32)
     half = len(quantised) // 2
-    first = _HELPER.submit(simsimd.cdist, quantised[:half], query, metric="dot")
+    try:
+        first = _HELPER.submit(simsimd.cdist, quantised[:half], query, metric="dot")
+    except RuntimeError:  # "cannot schedule new futures after interpreter shutdown"
+        return np.asarray(simsimd.cdist(quantised, query, metric="dot"), dtype=np.float32)
     second = simsimd.cdist(quantised[half:], query, metric="dot")
-    if first.cancel():  # not started: the helper is busy
+    if first.cancel():  # not started
         first_dots = simsimd.cdist(quantised[:half], query, metric="dot")
     else:
         first_dots = first.result()
     return np.concatenate([np.asarray(first_dots, dtype=np.float32), np.asarray(second, dtype=np.float32)])
+
+
+def _start_helper() -> None:
+    """A fresh helper thread: also in a forked child, which inherits the parent's executor without its thread
+    (every half would be taken back, and the cancelled items would keep old indexes' rows alive)."""
+    global _HELPER
+    _HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kazsearch-int8")
+
+
+_HELPER: ThreadPoolExecutor
+_start_helper()
+os.register_at_fork(after_in_child=_start_helper)

@@ -57,11 +57,14 @@ QUERIES = [
     [[("exact", ("w0",), 0.3), ("ru", ("W0",), 1.0)], [("exact", ("w30",), 0.3), ("ru", ("W30",), 1.0)]],
     [[("ru", ("W1", "W2", "W3"), 1.0)], [("exact", ("w17",), 1.0)], [("exact", ("absent",), 1.0)]],
     [[("exact", ("w5", "w6"), 0.3), ("ru", ("W5", "W6"), 1.0)], [("ru", ("W0", "W40"), 2.0)]],
+    # a word twice, a term in two alternatives of a word, an alternative without terms
+    [[("exact", ("w3",), 1.0)], [("exact", ("w3",), 1.0), ("exact", ("w3", "w4"), 0.5), ("ru", (), 1.0)]],
+    [],
 ]
 
 
 @pytest.mark.parametrize("words", QUERIES)
-@pytest.mark.parametrize("left_out", [0, 5, 120])  # rows outside the mask: none, a few (zeroed), many (skipped)
+@pytest.mark.parametrize("left_out", [0, 5, 120, 400])  # rows left out: none, a few (zeroed), many, all
 def test_scores_match_a_row_by_row_reference(matrix, words, left_out) -> None:
     terms, _ = matrix
     allowed = np.ones(terms.size, dtype=bool)
@@ -78,3 +81,9 @@ def test_the_reference_sees_common_and_rare_words(matrix) -> None:
     assert terms.document_frequency("exact", "w0") > terms.size // 8  # the path over every row is exercised
     assert 0 < terms.document_frequency("exact", "w30") < terms.size // 8
     assert sum("w0" in row["exact"] and "W0" not in row["ru"] for row in rows) > 0  # fields differ on some rows
+
+
+def test_an_empty_matrix_scores_nothing() -> None:
+    empty = TermMatrix.build({"exact": []}, size=0, k1=0.9, b=0.35)
+    found = empty.score([[("exact", ("w0",), 1.0)]], np.zeros(0, dtype=bool))
+    assert all(len(values) == 0 for values in found)
