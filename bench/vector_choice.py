@@ -1,9 +1,10 @@
 """``python -m bench.vector_choice [--rows N]``: which vector leg a million paragraphs needs, measured.
 
-The semantic leg scores a query against every paragraph. At 100k paragraphs the int8 rows with the best 400
-rescored in float32 (``indexer/vector_index.py``) take a few milliseconds; this measures what they take at
-``--rows`` (default a million) against an approximate index, usearch's HNSW graph over the same int8 rows,
-searched for the best 400 and rescored the same way. Both are judged by recall@100 against the exact float32
+The semantic leg scores a query against every paragraph. At 100k paragraphs the int8 rows with the best
+``RESCORED`` rescored in float32 (``indexer/vector_index.py``; 200, and 400 when ``bench/vector_choice.json`` was
+measured) take a few milliseconds; this measures what they take at ``--rows`` (default a million) against an
+approximate index, usearch's HNSW graph over the same int8 rows, searched for the best ``RESCORED`` and
+rescored the same way. Both are judged by recall@100 against the exact float32
 product, on the benchmark's queries (``bench/__main__.py``), and by their cost: median and p95 milliseconds a
 query (one thread, as a server's request has; each graph searched once untimed first, so that its memory map
 is read in), the time to build and the bytes on disk. ``peak_rss_mb`` is the whole run's, the float32 vectors

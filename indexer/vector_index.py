@@ -154,18 +154,20 @@ def _dots(quantised: np.ndarray, query: np.ndarray) -> np.ndarray:
     runtime spins against the encoder's (as SimSIMD's own ``threads`` would: ``indexer/threads.py`` says what
     that cost). While the interpreter shuts down, no thread can be started: the caller scans it all."""
     if len(quantised) < SPLIT_ROWS:
-        return np.asarray(simsimd.cdist(quantised, query, metric="dot"), dtype=np.float32)
+        return _dot(quantised, query)
     half = len(quantised) // 2
     try:
-        first = _HELPER.submit(simsimd.cdist, quantised[:half], query, metric="dot")
+        first = _HELPER.submit(_dot, quantised[:half], query)
     except RuntimeError:  # "cannot schedule new futures after interpreter shutdown"
-        return np.asarray(simsimd.cdist(quantised, query, metric="dot"), dtype=np.float32)
-    second = simsimd.cdist(quantised[half:], query, metric="dot")
-    if first.cancel():  # not started
-        first_dots = simsimd.cdist(quantised[:half], query, metric="dot")
-    else:
-        first_dots = first.result()
-    return np.concatenate([np.asarray(first_dots, dtype=np.float32), np.asarray(second, dtype=np.float32)])
+        return _dot(quantised, query)
+    second = _dot(quantised[half:], query)
+    first_dots = _dot(quantised[:half], query) if first.cancel() else first.result()  # cancelled: not started
+    return np.concatenate([first_dots, second])
+
+
+def _dot(quantised: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """SimSIMD's int8 dot products of ``quantised``'s rows with ``query``, as float32 (rows × 1)."""
+    return np.asarray(simsimd.cdist(quantised, query, metric="dot"), dtype=np.float32)
 
 
 def _start_helper() -> None:
