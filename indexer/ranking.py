@@ -4,6 +4,8 @@ rank a leg shows for each of them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 # A large array's best rows are looked for among those reaching what a sample of every _SAMPLE_STEP-th row puts a
@@ -46,14 +48,18 @@ def _candidates(scores: np.ndarray, limit: int, above: float) -> np.ndarray:
     return np.flatnonzero(scores > above)
 
 
-def ranks(scores: np.ndarray, order: list[int]) -> dict[int, int]:
-    """Each row of ``order`` (``top_rows``' answer: best first) with its rank, 1 + how many rows score higher
-    (tied rows share a rank): without counting over every row for each, as ``(scores > score).sum()`` does."""
-    found: dict[int, int] = {}
-    previous, rank = None, 0
-    for position, row in enumerate(order, start=1):
-        score = scores[row]
-        if score != previous:
-            previous, rank = score, position
-        found[row] = rank
-    return found
+def ranks_of(scores: np.ndarray, rows: Iterable[int], above: float = -np.inf) -> dict[int, int]:
+    """Each of ``rows`` that scores above ``above`` with its rank among all rows: 1 + how many score higher
+    (tied rows share a rank). One pass over the array for every row asked, not a count or a sort of every
+    row for each: a page's results at a million paragraphs."""
+    asked = np.array([row for row in rows if scores[row] > above], dtype=np.int64)
+    if not len(asked):
+        return {}
+    values = scores[asked]
+    levels = np.unique(values)  # ascending
+    ahead = scores[scores > levels[0]]  # only these can be ahead of any row asked
+    # A score beats levels[j] exactly when fewer than j + 1 levels are at or above it: its slot is > j.
+    slots = np.bincount(np.searchsorted(levels, ahead, side="left"), minlength=len(levels) + 1)
+    higher = np.cumsum(slots[::-1])[::-1]  # higher[j]: scores in slots j and after
+    places = np.searchsorted(levels, values)
+    return {int(row): int(higher[place + 1]) + 1 for row, place in zip(asked, places, strict=True)}

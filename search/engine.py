@@ -40,7 +40,7 @@ from indexer.encoders import Encoder, EncoderError, load_encoder
 from indexer.generation import KEYWORD_DIR, published_generation
 from indexer.keyword_index import KeywordIndex
 from indexer.language import LANGUAGES
-from indexer.ranking import ranks, top_rows
+from indexer.ranking import ranks_of, top_rows
 from indexer.records import ParagraphRecord
 from indexer.sentences import SentenceIndex
 from indexer.settings import DEFAULT_MODELS_DIR
@@ -111,6 +111,14 @@ class Ranking:
 
 
 @dataclass(frozen=True)
+class _Places:
+    """Where a page's results stand in each leg (row → rank, 1 the best; absent: not found by that leg)."""
+
+    keyword: dict[int, int]
+    semantic: dict[int, int]
+
+
+@dataclass(frozen=True)
 class _Ranked:
     """One query searched: every result (a row mask), the first of them in order, and what their JSON needs."""
 
@@ -125,7 +133,6 @@ class _Ranked:
     results: np.ndarray
     rows: list[int]
     scores: dict[int, float]
-    semantic_order: list[int]  # the semantic leg's window, best first
     notes: list[Note]
 
 
@@ -234,18 +241,11 @@ class SearchEngine:
         filters = Filters(lang, doc, year_from, year_to)
         ranked = self._ranked(query, offset + k, mode, alpha, fusion, drop, sort, filters)
         forms = QueryForms.of(ranked.parsed, ranked.expanded.expansions) if snippets else None
-        semantic_ranks = ranks(ranked.semantic, ranked.semantic_order)
         rows = ranked.rows[offset : offset + k]
+        places = _Places(ranked.leg.ranks(rows), ranks_of(ranked.semantic, rows))
         results = [
             self._result(
-                row,
-                ranked.scores[row],
-                ranked.leg,
-                ranked.semantic,
-                forms,
-                ranked.evidence,
-                reader_language,
-                semantic_ranks,
+                row, ranked.scores[row], ranked.leg, ranked.semantic, places, forms, ranked.evidence, reader_language
             )
             for row in rows
         ]
@@ -315,14 +315,16 @@ class SearchEngine:
             allowed = self.store.allowed()
             if parsed.excluded:
                 allowed &= ~excluded_rows(parsed, self.keyword_index.terms)
-            leg = KeywordScores.nothing(len(self.store))
-            if not parsed.empty:  # in semantic mode too: a paragraph's words are evidence whichever leg ranks it
+            if parsed.empty:
+                leg = KeywordScores.nothing(len(self.store))
+            else:  # in semantic mode too: a paragraph's words are evidence whichever leg ranks it
                 leg = search_keywords(self.keyword_index, expanded, allowed, self.keyword_seconds)
                 self.store.share_between_translations(leg.bm25, leg.share, leg.coverage, allowed=allowed)
             meaning, meaning_cut = meaning_text(query)
-            semantic = np.full(len(self.store), -np.inf, dtype=np.float32)
             if mode != "keyword" and meaning:
                 semantic = self._semantic_leg(meaning, parsed.lang, allowed)
+            else:
+                semantic = np.full(len(self.store), -np.inf, dtype=np.float32)
             semantic_order = top_rows(semantic, WINDOW)
             borrows = mode == "hybrid" and options.method == "weighted" and options.alpha > 0
             if borrows and self.semantic.is_minority(parsed.lang):
@@ -367,7 +369,6 @@ class SearchEngine:
             results,
             rows,
             scores,
-            semantic_order,
             notes,
         )
 
@@ -387,11 +388,8 @@ class SearchEngine:
         forms = QueryForms.of(ParsedQuery(), {})
         nothing = KeywordScores.nothing(len(self.store))
         order = top_rows(scores, k)
-        semantic_ranks = ranks(scores, order)
-        return [
-            self._result(r, float(scores[r]), nothing, scores, forms, None, reader_language, semantic_ranks)
-            for r in order
-        ]
+        places = _Places({}, ranks_of(scores, order))
+        return [self._result(r, float(scores[r]), nothing, scores, places, forms, None, reader_language) for r in order]
 
     def paragraph(self, paragraph_id: str) -> ParagraphRecord | None:
         return self.store.get(paragraph_id)
@@ -524,17 +522,14 @@ class SearchEngine:
         score: float,
         leg: KeywordScores,
         semantic: np.ndarray,
+        places: _Places,
         forms: QueryForms | None,
-        evidence: Evidence | None = None,
-        reader_language: str = DEFAULT_CITATION_LANGUAGE,
-        semantic_ranks: dict[int, int] | None = None,
+        evidence: Evidence | None,
+        reader_language: str,
     ) -> ResultJSON:
         record = self.store.records[row]
         semantic_score = float(semantic[row])
-        keyword_rank = leg.rank(row)
-        semantic_rank = (semantic_ranks or {}).get(row)
-        if semantic_rank is None and semantic_score > -np.inf:  # outside the window: counted, O(rows)
-            semantic_rank = int((semantic > semantic_score).sum()) + 1
+        keyword_rank, semantic_rank = places.keyword.get(row), places.semantic.get(row)
         return result_json(
             record,
             self._citation_for(row, reader_language),

@@ -135,7 +135,7 @@ def fuse(
     candidates = set(keyword_rows) | set(keyword.borrowed) | set(keyword.translated) | set(semantic_order)
     if options.method == "rrf":
         # Ranks among all matches, not among the candidates: the same on every page.
-        keyword_ranks = {row: rank for row in candidates if (rank := keyword.rank(row)) is not None}
+        keyword_ranks = keyword.ranks(candidates)
         semantic_ranks = {row: rank for rank, row in enumerate(semantic_order, start=1)}
         fused = reciprocal_rank_fusion(keyword_ranks, semantic_ranks, options.alpha)
     else:

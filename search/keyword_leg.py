@@ -12,13 +12,13 @@ form of the word, which the engine applies to every leg.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
 from indexer.keyword_index import KeywordIndex
-from indexer.ranking import top_rows
+from indexer.ranking import ranks_of, top_rows
 from indexer.term_matrix import Alternative, TermMatrix
 from search.expansion import expand_fuzzy, expand_prefix, expansion_limit
 from search.notes import Note
@@ -70,7 +70,9 @@ class KeywordScores:
         (what fusion ranks them by), and every holder of the query's phrases and identifiers (they rank first
         whatever their score)."""
         scores = self.bm25 * self.share if by_share else self.bm25
-        best = top_rows(scores if among is None else np.where(among, scores, 0.0), window, above=0.0)
+        if among is not None:
+            scores = np.multiply(scores, among, out=scores if by_share else None)  # 0 outside ``among``
+        best = top_rows(scores, window, above=0.0)
         chosen = set(best)
         return best + sorted(
             row
@@ -83,17 +85,9 @@ class KeywordScores:
         holders = self.holders or set()
         return sorted(rows, key=lambda row: (row not in holders, -self.bm25[row], row))
 
-    def rank(self, row: int) -> int | None:
-        """Where ``row`` stands among all matches (1: the best), or None if it does not match."""
-        if self.bm25[row] <= 0:
-            return None
-        ascending = self._matches_ascending
-        return int(len(ascending) - np.searchsorted(ascending, self.bm25[row], side="right")) + 1
-
-    @cached_property
-    def _matches_ascending(self) -> np.ndarray:
-        # Sorted once per query: RRF ranks every candidate, and a count over all rows each time cost O(n) apiece.
-        return np.sort(self.bm25[self.bm25 > 0])
+    def ranks(self, rows: Iterable[int]) -> dict[int, int]:
+        """Where each of ``rows`` that matches stands among all matches (1: the best)."""
+        return ranks_of(self.bm25, rows, above=0.0)
 
 
 def expand_query(parsed: ParsedQuery, terms: TermMatrix) -> ExpandedQuery:

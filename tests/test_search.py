@@ -10,7 +10,7 @@ from whoosh import query as q
 from indexer.build import NoDocuments, build_index
 from indexer.generation import published_generation
 from indexer.paragraph_file import ParagraphFile
-from indexer.ranking import ranks, top_rows
+from indexer.ranking import ranks_of, top_rows
 from search.engine import SearchEngine, SearchError
 from search.query import word_alternatives
 from tests.conftest import CACHE, CORPUS, PYTHON, ROOT
@@ -192,13 +192,20 @@ def test_an_unknown_id_is_none_in_every_lookup(engine):
     assert engine.neighbours("nope:1") == (None, None)
 
 
-def test_ranks_of_the_best_rows_count_every_row_that_scores_higher():
-    scores = np.random.default_rng(3).integers(0, 40, 5000).astype(np.float32)  # many ties
+def test_ranks_of_any_rows_count_every_row_that_scores_higher():
+    rng = np.random.default_rng(3)
+    scores = rng.integers(0, 40, 5000).astype(np.float32)  # many ties
     scores[[7, 11]] = -np.inf
+    scores[[20, 21]] = 0.0
     order = top_rows(scores, 300)
-    found = ranks(scores, order)
+    found = ranks_of(scores, order)
     assert list(found) == order
     assert all(found[row] == int((scores > scores[row]).sum()) + 1 for row in order)
+    anywhere = [7, 20, *rng.integers(0, 5000, 60).tolist(), 11, 21, order[0]]  # low, tied, repeated, unranked
+    found = ranks_of(scores, anywhere, above=0.0)
+    assert set(found) == {row for row in anywhere if scores[row] > 0}
+    assert all(rank == int((scores > scores[row]).sum()) + 1 for row, rank in found.items())
+    assert ranks_of(scores, [7, 11]) == {} and ranks_of(scores, []) == {}
 
 
 def test_top_rows_of_a_large_array_are_those_a_full_sort_gives():
