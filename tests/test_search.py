@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 from whoosh import query as q
 
+from indexer.analysis import tokenize
 from indexer.build import NoDocuments, build_index
 from indexer.generation import published_generation
 from indexer.paragraph_file import ParagraphFile
 from indexer.ranking import ranks_of, top_rows
 from search.engine import SearchEngine, SearchError
-from search.query import word_alternatives
+from search.query import ParsedQuery, phrases_query, word_alternatives
 from tests.conftest import CACHE, CORPUS, PYTHON, ROOT
 
 
@@ -268,6 +269,34 @@ def test_required_phrases_stop_at_the_first_that_no_paragraph_holds(engine):
     )
     assert _CountedTerm.built == 0  # the rarest part comes first, and it has no holder
     assert index.rows(q.And([q.Term("exact", "права"), q.Term("exact", "человека")]), 0.0) == (set(), True)
+
+
+def test_a_phrase_finds_every_paragraph_holding_it_word_for_word(engine):
+    """A non-Kazakh query's phrase is searched in the lemma and stem fields only, a Kazakh query's in the stem
+    and exact fields: in either language, every paragraph that holds the words as typed must be among its
+    rows. Phrases of both languages, digits among them (whose Kazakh forms are the digits themselves)."""
+    index = engine.keyword_index
+    rng = np.random.default_rng(11)
+    words_of = [[t.text for t in tokenize(record.text)] for record in engine.store.records]
+    samples = [w for w in words_of if any(x.isdigit() for x in w)][:40] + [
+        words_of[i] for i in rng.integers(0, len(words_of), 120)
+    ]
+    checked = 0
+    for words in samples:
+        if len(words) < 4:
+            continue
+        start = int(rng.integers(0, len(words) - 3))
+        width = 2 + int(rng.integers(0, 3))
+        if any(x.isdigit() for x in words):  # a window around a number
+            start = max(0, min([i for i, x in enumerate(words) if x.isdigit()][0] - 1, len(words) - width))
+        phrase = words[start : start + width]
+        verbatim, partial = index.rows(q.Phrase("exact", phrase), 5.0)
+        assert not partial and verbatim  # the paragraph it was taken from, at least
+        for lang in ("ru", "kk"):
+            found, partial = index.rows(phrases_query(ParsedQuery(phrases=[phrase], lang=lang)), 5.0)
+            assert not partial and verbatim <= found, (phrase, lang)
+        checked += 1
+    assert checked >= 100
 
 
 def test_required_phrases_find_the_rows_whoosh_finds(engine):
