@@ -14,6 +14,7 @@ import numpy as np
 _SAMPLE_STEP = 64
 _SAMPLED_FROM = 64  # rows per wanted row from which the sample pays
 _SAMPLED_ROWS = 4096  # and never below this many rows: the sample must hold more than it sets aside
+_BUCKETED_MAX = 65536  # ranks_of: scores above a level bucketed at most (more are counted per level)
 
 
 def top_rows(scores: np.ndarray, limit: int, above: float = -np.inf) -> list[int]:
@@ -50,16 +51,28 @@ def _candidates(scores: np.ndarray, limit: int, above: float) -> np.ndarray:
 
 def ranks_of(scores: np.ndarray, rows: Iterable[int], above: float = -np.inf) -> dict[int, int]:
     """Each of ``rows`` that scores above ``above`` with its rank among all rows: 1 + how many score higher
-    (tied rows share a rank). One pass over the array for every row asked, not a count or a sort of every
-    row for each: a page's results at a million paragraphs."""
+    (tied rows share a rank). Without sorting every row, or counting over all of them for each row asked: a
+    page's results at a million paragraphs."""
     asked = np.array([row for row in rows if scores[row] > above], dtype=np.int64)
     if not len(asked):
         return {}
     values = scores[asked]
     levels = np.unique(values)  # ascending
-    ahead = scores[scores > levels[0]]  # only these can be ahead of any row asked
-    # A score beats levels[j] exactly when fewer than j + 1 levels are at or above it: its slot is > j.
-    slots = np.bincount(np.searchsorted(levels, ahead, side="left"), minlength=len(levels) + 1)
-    higher = np.cumsum(slots[::-1])[::-1]  # higher[j]: scores in slots j and after
-    places = np.searchsorted(levels, values)
-    return {int(row): int(higher[place + 1]) + 1 for row, place in zip(asked, places, strict=True)}
+    higher: dict[float, int] = {}
+    low = 0
+    # A score that many rows beat is counted over the whole array (a keyword hit far down the meaning ranking):
+    # bucketing hundreds of thousands of scores among the levels cost several times as much.
+    while low < len(levels):
+        count = int(np.count_nonzero(scores > levels[low]))
+        if count <= _BUCKETED_MAX:
+            break
+        higher[float(levels[low])] = count
+        low += 1
+    if low < len(levels):
+        rest = levels[low:]
+        ahead = scores[scores > rest[0]]  # only these can be ahead of the rest
+        # A score beats rest[j] exactly when more than j levels are below it: its slot is > j.
+        slots = np.bincount(np.searchsorted(rest, ahead, side="left"), minlength=len(rest) + 1)
+        beaten = np.cumsum(slots[::-1])[::-1]  # beaten[j]: scores in slots j and after
+        higher |= {float(level): int(beaten[j + 1]) for j, level in enumerate(rest)}
+    return {int(row): higher[float(value)] + 1 for row, value in zip(asked, values, strict=True)}

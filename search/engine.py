@@ -491,7 +491,7 @@ class SearchEngine:
         """The query's translation searched in the paragraphs of its language: its best hits, each scored as the
         keyword leg scores its own (BM25 as a share of the best hit's, times the share of the translation's idf
         it holds), and that share joining the words' evidence."""
-        target = allowed & (self.store.langs == translated.lang)
+        target = allowed & self.store.in_language(translated.lang)
         found = self.keyword_index.score_words(translated.words, target)
         self.store.share_between_translations(found.bm25, found.coverage, allowed=allowed)
         rows = top_rows(found.bm25, WINDOW, above=0.0)

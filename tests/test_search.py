@@ -207,6 +207,12 @@ def test_ranks_of_any_rows_count_every_row_that_scores_higher():
     assert set(found) == {row for row in anywhere if scores[row] > 0}
     assert all(rank == int((scores > scores[row]).sum()) + 1 for row, rank in found.items())
     assert ranks_of(scores, [7, 11]) == {} and ranks_of(scores, []) == {}
+    large = np.round(rng.normal(size=300_000), 2).astype(np.float32)  # rows far down are counted per level
+    asked = [*top_rows(large, 5), *rng.integers(0, len(large), 8).tolist()]
+    found = ranks_of(large, asked)
+    assert all(rank == int((large > large[row]).sum()) + 1 for row, rank in found.items()) and len(found) == len(
+        set(asked)
+    )
 
 
 def test_top_rows_of_a_large_array_are_those_a_full_sort_gives():
