@@ -2,9 +2,15 @@
 
 Three text fields per paragraph, each fed by :mod:`indexer.analysis`:
 
-- ``exact``: normalised word forms, with positions, for exact wording and quoted phrases;
+- ``exact``: normalised word forms, with positions: exact wording, and a Kazakh query's phrases in Russian text;
 - ``ru``: every pymorphy3 normal form of each word of a non-Kazakh paragraph (homonyms share a position);
-- ``kk``: Kazakh stems of each word of a Kazakh paragraph (pymorphy3 turns Kazakh into Russian junk).
+- ``kk``: every Apertium lemma of each word of a Kazakh paragraph, else its stem (pymorphy3 turns Kazakh into
+  Russian junk).
+
+Every word of a paragraph has the same position in exact and in its ru or kk field: a phrase held word for word
+is also held in first forms, which is how ``search/query.py`` finds a non-Kazakh query's phrases without the
+exact field. Like every lemma match, that holds while the analysers (pymorphy3's dictionaries, the Apertium
+analyser) are those the index was built with.
 
 The analysers are classes of this module because whoosh pickles the schema, analysers included, into the
 index: they must be importable by whoever opens it.

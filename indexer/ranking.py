@@ -14,7 +14,8 @@ import numpy as np
 _SAMPLE_STEP = 64
 _SAMPLED_FROM = 64  # rows per wanted row from which the sample pays
 _SAMPLED_ROWS = 4096  # and never below this many rows: the sample must hold more than it sets aside
-_BUCKETED_MAX = 65536  # ranks_of: scores above a level bucketed at most (more are counted per level)
+_BUCKETED_MAX = 65536  # ranks_of: scores above a level bucketed at most (more are counted per level) …
+_COUNTED_LEVELS = 8  # … for this many levels at most
 
 
 def top_rows(scores: np.ndarray, limit: int, above: float = -np.inf) -> list[int]:
@@ -60,17 +61,21 @@ def ranks_of(scores: np.ndarray, rows: Iterable[int], above: float = -np.inf) ->
     levels = np.unique(values)  # ascending
     higher: dict[float, int] = {}
     low = 0
-    # A score that many rows beat is counted over the whole array (a keyword hit far down the meaning ranking):
-    # bucketing hundreds of thousands of scores among the levels cost several times as much.
-    while low < len(levels):
-        count = int(np.count_nonzero(scores > levels[low]))
+    beating = scores > levels[0]
+    # A level that many rows beat is counted over the whole array (a keyword hit far down the meaning ranking):
+    # bucketing hundreds of thousands of scores among the levels cost several times as much. A few such levels
+    # at most: past them, bucketing every score once costs less than counting for each.
+    while low < min(len(levels), _COUNTED_LEVELS):
+        count = int(np.count_nonzero(beating))
         if count <= _BUCKETED_MAX:
             break
         higher[float(levels[low])] = count
         low += 1
+        if low < len(levels):
+            beating = scores > levels[low]
     if low < len(levels):
         rest = levels[low:]
-        ahead = scores[scores > rest[0]]  # only these can be ahead of the rest
+        ahead = scores[beating]  # only these can be ahead of the rest
         # A score beats rest[j] exactly when more than j levels are below it: its slot is > j.
         slots = np.bincount(np.searchsorted(rest, ahead, side="left"), minlength=len(rest) + 1)
         beaten = np.cumsum(slots[::-1])[::-1]  # beaten[j]: scores in slots j and after

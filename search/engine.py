@@ -389,7 +389,12 @@ class SearchEngine:
         nothing = KeywordScores.nothing(len(self.store))
         order = top_rows(scores, k)
         places = _Places({}, ranks_of(scores, order))
-        return [self._result(r, float(scores[r]), nothing, scores, places, forms, None, reader_language) for r in order]
+        return [
+            self._result(
+                r, float(scores[r]), nothing, scores, places, forms, evidence=None, reader_language=reader_language
+            )
+            for r in order
+        ]
 
     def paragraph(self, paragraph_id: str) -> ParagraphRecord | None:
         return self.store.get(paragraph_id)

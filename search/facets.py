@@ -10,6 +10,8 @@ front ends say it in their reader's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from search.contract import FacetJSON, FacetsJSON
@@ -23,17 +25,9 @@ def facets(store: ParagraphStore, results: np.ndarray) -> FacetsJSON:
     rows = np.flatnonzero(results)  # once: a million-row mask costs more to read than the rows it holds
     per_document = np.bincount(store.doc_codes[rows], minlength=len(store.doc_names))
     listed, others = _most_first(per_document, FACET_DOCUMENTS)
-    docs: list[FacetJSON] = [
-        {"value": doc, "label": store.document_title(doc), "count": int(per_document[code])}
-        for code in listed
-        for doc in [str(store.doc_names[code])]
-    ]
+    docs = [_facet(store.doc_names[code], int(per_document[code]), store.document_title) for code in listed]
     per_language = np.bincount(store.lang_codes[rows], minlength=len(store.lang_names))
-    langs: list[FacetJSON] = [
-        {"value": lang, "label": lang, "count": int(per_language[code])}
-        for code in _most_first(per_language)[0]
-        for lang in [str(store.lang_names[code])]
-    ]
+    langs = [_facet(store.lang_names[code], int(per_language[code])) for code in _most_first(per_language)[0]]
     # A year is its documents': summed from their counts, not from every row.
     per_year = np.bincount(store.doc_years, weights=per_document, minlength=1)
     years: list[FacetJSON] = [
@@ -54,4 +48,9 @@ def _most_first(counts: np.ndarray, limit: int | None = None) -> tuple[np.ndarra
     the first ``limit`` of them and the rest. Ordered by numpy: a common word finds thousands of documents."""
     found = np.flatnonzero(counts)
     ordered = found[np.lexsort((found, -counts[found]))]
-    return ordered[:limit], ordered[len(ordered) if limit is None else limit :]
+    cut = len(ordered) if limit is None else limit
+    return ordered[:cut], ordered[cut:]
+
+
+def _facet(value: np.str_, count: int, label: Callable[[str], str] = str) -> FacetJSON:
+    return {"value": str(value), "label": label(str(value)), "count": count}

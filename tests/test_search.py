@@ -207,8 +207,8 @@ def test_ranks_of_any_rows_count_every_row_that_scores_higher():
     assert set(found) == {row for row in anywhere if scores[row] > 0}
     assert all(rank == int((scores > scores[row]).sum()) + 1 for row, rank in found.items())
     assert ranks_of(scores, [7, 11]) == {} and ranks_of(scores, []) == {}
-    large = np.round(rng.normal(size=300_000), 2).astype(np.float32)  # rows far down are counted per level
-    asked = [*top_rows(large, 5), *rng.integers(0, len(large), 8).tolist()]
+    large = np.round(rng.normal(size=300_000), 2).astype(np.float32)  # rows far down: counted, then bucketed
+    asked = [*top_rows(large, 5), *rng.integers(0, len(large), 20).tolist()]  # past the levels counted
     found = ranks_of(large, asked)
     assert all(rank == int((large > large[row]).sum()) + 1 for row, rank in found.items()) and len(found) == len(
         set(asked)
@@ -287,7 +287,7 @@ def test_a_phrase_finds_every_paragraph_holding_it_word_for_word(engine):
     samples = [w for w in words_of if any(x.isdigit() for x in w)][:40] + [
         words_of[i] for i in rng.integers(0, len(words_of), 120)
     ]
-    checked = 0
+    checked, languages = 0, set()
     for words in samples:
         if len(words) < 4:
             continue
@@ -302,7 +302,8 @@ def test_a_phrase_finds_every_paragraph_holding_it_word_for_word(engine):
             found, partial = index.rows(phrases_query(ParsedQuery(phrases=[phrase], lang=lang)), 5.0)
             assert not partial and verbatim <= found, (phrase, lang)
         checked += 1
-    assert checked >= 100
+        languages.add(engine.store.records[min(verbatim)].lang)
+    assert checked >= 100 and {"ru", "kk"} <= languages
 
 
 def test_required_phrases_find_the_rows_whoosh_finds(engine):
