@@ -488,7 +488,7 @@ class SearchEngine:
         words = borrowed_words(self.sentences, self.store.records, vector, others)
         if not words:
             return {}
-        scores = self.keyword_index.score_words(words, allowed).bm25
+        scores = self.keyword_index.score_words(words, allowed, count_words=False).bm25  # ranked by BM25 alone
         self.store.share_between_translations(scores, allowed=allowed)
         return {row: float(scores[row]) for row in top_rows(scores, WINDOW, above=0.0)}
 
