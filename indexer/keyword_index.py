@@ -256,13 +256,10 @@ class KeywordIndex:
                 hits.append(KeywordHit(int(self._row_of[hit.docnum]), hit.score, count))
             return hits, len(results)
 
-    def score_words(
-        self, words: list[list[Alternative]], allowed: np.ndarray | None = None, count_words: bool = True
-    ) -> WordMatches:
+    def score_words(self, words: list[list[Alternative]], allowed: np.ndarray | None = None) -> WordMatches:
         """Every row's BM25 for an OR of plain words (0 outside ``allowed``), how many of the words it matches
-        and its share of their idf (``count_words=False``: 0, not counted): ``search``'s scores, on the term
-        matrix, in a fraction of the time."""
-        return self.terms.score(words, allowed, count_words)
+        and its share of their idf: ``search``'s scores, on the term matrix, in a fraction of the time."""
+        return self.terms.score(words, allowed)
 
     def rows(self, query: Query, seconds: float | None = None) -> tuple[set[int], bool]:
         """The rows that match ``query``, unscored, and whether the search stopped after ``seconds`` (then the

@@ -203,13 +203,9 @@ class TermMatrix:
         frequency = max((self.document_frequency(f, t) for f, terms, _ in alternatives for t in terms), default=0)
         return float(np.log(self.size / (frequency + 1)) + 1) if self.size else 1.0
 
-    def score(
-        self, words: list[list[Alternative]], allowed: np.ndarray | None = None, count_words: bool = True
-    ) -> WordMatches:
+    def score(self, words: list[list[Alternative]], allowed: np.ndarray | None = None) -> WordMatches:
         """BM25 score of every paragraph for an OR of ``words``, how many of the words each matches and which
-        share of the words' idf it covers (all 0 outside ``allowed``, a row mask, if given). ``count_words=False``
-        leaves the counts and shares 0: a caller that only ranks by BM25 (a borrowed sentence's words) saves
-        nearly half the work.
+        share of the words' idf it covers (all 0 outside ``allowed``, a row mask, if given).
 
         The work is proportional to the words' postings, not to the paragraphs, except for a word that most
         rows hold (``_count_word``): at a million paragraphs, a dozen passes over every row a query cost more
@@ -217,15 +213,43 @@ class TermMatrix:
         scores = np.zeros(self.size, dtype=np.float32)
         matched = np.zeros(self.size, dtype=np.int16)
         covered = np.zeros(self.size, dtype=np.float32)
-        stamp = np.zeros(self.size if count_words else 0, dtype=np.int32)  # the last word (1, 2 …) counted on a row
-        best = np.zeros(self.size, dtype=np.float32)  # scratch for alternatives of several terms, kept all 0
-        weights = [self.word_weight(alternatives) if count_words else 0.0 for alternatives in words]
-        # A few rows left out (furniture, an excluded word's holders) are zeroed at the end; more (all but a
-        # phrase's holders) are filtered out of every column, so that the sums read fewer postings.
-        blocked = None
+        stamp = np.zeros(self.size, dtype=np.int32)  # the last word (1, 2 …) counted on each row
+        weights = [self.word_weight(alternatives) for alternatives in words]
+        searched, blocked = self._left_out(allowed)
+        for word, (reached_by, weight) in enumerate(
+            zip(self._add_words(words, searched, scores), weights, strict=True), start=1
+        ):
+            self._count_word(reached_by, word, weight, stamp, matched, covered)
+        covered /= max(sum(weights), 1e-9)
+        for values in (scores, matched, covered):
+            values[blocked] = 0
+        return WordMatches(scores, matched, covered)
+
+    def bm25(self, words: list[list[Alternative]], allowed: np.ndarray | None = None) -> np.ndarray:
+        """``score``'s BM25 alone, without counting the words on each row (nearly half of its work): for callers
+        that rank by BM25 and nothing else, as a borrowed sentence's words are."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        searched, blocked = self._left_out(allowed)
+        for _ in self._add_words(words, searched, scores):
+            pass
+        scores[blocked] = 0
+        return scores
+
+    def _left_out(self, allowed: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray]:
+        """The mask the columns are filtered by, and the rows to zero at the end instead. A few rows left out
+        (furniture, an excluded word's holders) are zeroed at the end; more (all but a phrase's holders) are
+        filtered out of every column, so that the sums read fewer postings."""
         if allowed is not None and self.size - np.count_nonzero(allowed) <= self.size // 64:
-            blocked, allowed = np.flatnonzero(~allowed), None
-        for word, (alternatives, weight) in enumerate(zip(words, weights, strict=True), start=1):
+            return None, np.flatnonzero(~allowed)
+        return allowed, np.empty(0, dtype=np.int64)
+
+    def _add_words(
+        self, words: list[list[Alternative]], allowed: np.ndarray | None, scores: np.ndarray
+    ) -> Iterator[list[np.ndarray]]:
+        """Add each word's BM25 to ``scores`` (columns filtered by ``allowed``), and give, word after word, the
+        rows each of its alternatives reached (a row maybe twice in one array)."""
+        best = np.zeros(self.size, dtype=np.float32)  # scratch for alternatives of several terms, kept all 0
+        for alternatives in words:
             reached_by = []
             for field, terms, boost in alternatives:
                 columns = [self._allowed_column(field, term, allowed) for term in terms]
@@ -242,13 +266,7 @@ class TermMatrix:
                     scores[reached] += boost * best[reached]
                     best[reached] = 0
                 reached_by.append(reached)
-            if count_words:
-                self._count_word(reached_by, word, weight, stamp, matched, covered)
-        covered /= max(sum(weights), 1e-9)
-        if blocked is not None:
-            for values in (scores, matched, covered):
-                values[blocked] = 0
-        return WordMatches(scores, matched, covered)
+            yield reached_by
 
     def _count_word(
         self,

@@ -112,10 +112,19 @@ class Ranking:
 
 @dataclass(frozen=True)
 class _Places:
-    """Where a page's results stand in each leg (row → rank, 1 the best; absent: not found by that leg)."""
+    """A page's results in each leg: row → its score and rank there (1 the best); absent: not found by that leg."""
 
-    keyword: dict[int, int]
-    semantic: dict[int, int]
+    keyword: dict[int, LegScore]
+    semantic: dict[int, LegScore]
+
+    @classmethod
+    def of(cls, rows: list[int], keyword: KeywordScores | None, semantic: np.ndarray) -> _Places:
+        """Where ``rows`` stand among the keyword leg's matches (None: it did not search) and by ``semantic``."""
+        keyword_places = {}
+        if keyword is not None:
+            keyword_places = {row: LegScore(float(keyword.bm25[row]), r) for row, r in keyword.ranks(rows).items()}
+        semantic_places = {row: LegScore(float(semantic[row]), r) for row, r in ranks_of(semantic, rows).items()}
+        return cls(keyword_places, semantic_places)
 
 
 @dataclass(frozen=True)
@@ -242,12 +251,9 @@ class SearchEngine:
         ranked = self._ranked(query, offset + k, mode, alpha, fusion, drop, sort, filters)
         forms = QueryForms.of(ranked.parsed, ranked.expanded.expansions) if snippets else None
         rows = ranked.rows[offset : offset + k]
-        places = _Places(ranked.leg.ranks(rows), ranks_of(ranked.semantic, rows))
+        places = _Places.of(rows, ranked.leg, ranked.semantic)
         results = [
-            self._result(
-                row, ranked.scores[row], ranked.leg, ranked.semantic, places, forms, ranked.evidence, reader_language
-            )
-            for row in rows
+            self._result(row, ranked.scores[row], places, forms, ranked.evidence, reader_language) for row in rows
         ]
         if snippets and mark_sentences and mode != "keyword" and ranked.meaning:
             by_meaning = [(row, r) for row, r in zip(rows, results, strict=True) if r["keyword"] is None]
@@ -386,15 +392,9 @@ class SearchEngine:
         if row in self.store.translations:
             scores[self.store.translations[row]] = -np.inf
         forms = QueryForms.of(ParsedQuery(), {})
-        nothing = KeywordScores.nothing(len(self.store))
         order = top_rows(scores, k)
-        places = _Places({}, ranks_of(scores, order))
-        return [
-            self._result(
-                r, float(scores[r]), nothing, scores, places, forms, evidence=None, reader_language=reader_language
-            )
-            for r in order
-        ]
+        places = _Places.of(order, None, scores)
+        return [self._result(r, float(scores[r]), places, forms, None, reader_language) for r in order]
 
     def paragraph(self, paragraph_id: str) -> ParagraphRecord | None:
         return self.store.get(paragraph_id)
@@ -488,7 +488,7 @@ class SearchEngine:
         words = borrowed_words(self.sentences, self.store.records, vector, others)
         if not words:
             return {}
-        scores = self.keyword_index.score_words(words, allowed, count_words=False).bm25  # ranked by BM25 alone
+        scores = self.keyword_index.terms.bm25(words, allowed)  # ranked by BM25 alone: no words counted
         self.store.share_between_translations(scores, allowed=allowed)
         return {row: float(scores[row]) for row in top_rows(scores, WINDOW, above=0.0)}
 
@@ -525,23 +525,19 @@ class SearchEngine:
         self,
         row: int,
         score: float,
-        leg: KeywordScores,
-        semantic: np.ndarray,
         places: _Places,
         forms: QueryForms | None,
         evidence: Evidence | None,
         reader_language: str,
     ) -> ResultJSON:
         record = self.store.records[row]
-        semantic_score = float(semantic[row])
-        keyword_rank, semantic_rank = places.keyword.get(row), places.semantic.get(row)
         return result_json(
             record,
             self._citation_for(row, reader_language),
             score,
             highlight(record.text, forms, record.lang) if forms else "",
-            None if keyword_rank is None else LegScore(float(leg.bm25[row]), keyword_rank),
-            None if semantic_rank is None else LegScore(semantic_score, semantic_rank),
+            places.keyword.get(row),
+            places.semantic.get(row),
             self.store.translation(row),
             None if evidence is None else evidence.kind(row),
             None if evidence is None else evidence.confidence(row),

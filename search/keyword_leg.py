@@ -70,8 +70,8 @@ class KeywordScores:
         (what fusion ranks them by), and every holder of the query's phrases and identifiers (they rank first
         whatever their score)."""
         scores = self.bm25 * self.share if by_share else self.bm25
-        if among is not None:  # 0 outside ``among``: in place only on the product, never on bm25 itself
-            scores = np.multiply(scores, among, out=scores if scores is not self.bm25 else None)
+        if among is not None:
+            scores = scores * among  # 0 outside ``among``: a product, where np.where took twice as long
         best = top_rows(scores, window, above=0.0)
         chosen = set(best)
         return best + sorted(
