@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from razdel import sentenize
 
+from indexer.kept_rows import save_kept_rows
 from indexer.ranking import top_rows
 from indexer.row_reader import RowReader
 
@@ -66,15 +67,20 @@ class SentenceIndex:
         vectors[_in_longer_texts(spans)] = embedded
         return cls(vectors, spans)
 
-    def update(self, new_row: np.ndarray, added: SentenceIndex) -> SentenceIndex:
-        """The sentences of the paragraphs kept, renumbered by ``new_row`` (old row -> new row, -1: removed),
-        then those of ``added`` paragraphs, which follow the kept ones."""
-        moved = new_row[self.spans[:, 0]]
+    @staticmethod
+    def save_kept(previous_path: Path, generation_path: Path, new_row: np.ndarray, added: SentenceIndex) -> None:
+        """Write the sentences of the paragraphs kept of the index in ``previous_path``, renumbered by ``new_row``
+        (old row -> new row, -1: removed), then those of ``added`` paragraphs, which follow the kept ones: an
+        update's. The kept vectors are copied file to file."""
+        previous, path = Path(previous_path), Path(generation_path)
+        old_spans = np.load(previous / SENTENCE_SPANS)
+        moved = new_row[old_spans[:, 0]]
         keep = moved >= 0
-        spans = np.concatenate([self.spans[keep], added.spans]).astype(np.int32)
+        spans = np.concatenate([old_spans[keep], added.spans]).astype(np.int32)
         spans[: int(keep.sum()), 0] = moved[keep]
         spans[int(keep.sum()) :, 0] += int((new_row >= 0).sum())
-        return SentenceIndex(np.concatenate([self.vectors[keep], added.vectors]).astype(np.float16), spans)
+        save_kept_rows(previous / SENTENCES, path / SENTENCES, keep, added.vectors)
+        np.save(path / SENTENCE_SPANS, spans)
 
     @classmethod
     def load(cls, generation_path: Path) -> SentenceIndex:

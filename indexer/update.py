@@ -21,10 +21,10 @@ from indexer.generation import ALIGNMENT, KEYWORD_DIR, PARAGRAPHS, Generation, r
 from indexer.keyword_index import KeywordIndex
 from indexer.new_paragraphs import NewParagraphs
 from indexer.sentences import SentenceIndex
-from indexer.vector_index import VECTORS, VectorIndex
+from indexer.vector_index import VectorIndex
 from indexer.vocabulary import VOCABULARY, read_vocabulary, update_vocabulary, write_vocabulary
 
-_LANG_KEY = '"lang": "'
+_LANG_KEY = b'"lang": "'
 
 
 def update_generation(
@@ -33,13 +33,13 @@ def update_generation(
     """Write into ``building`` the paragraphs of the ``previous`` generation whose document is in ``kept_docs``,
     then the ``added`` records, whose vectors ``new`` brings once the encoder is done; return the language of
     each paragraph of the new generation, in row order."""
-    with open(previous.path / PARAGRAPHS, encoding="utf-8") as paragraphs:
+    with open(previous.path / PARAGRAPHS, "rb") as paragraphs:  # bytes: the kept lines are written as they are
         lines = paragraphs.readlines()
     documents = previous.manifest["documents"]
     if len(lines) != sum(d["paragraphs"] for d in documents):
         raise ValueError(f"{previous.path}: the paragraphs do not match the manifest; rebuild with --force")
     new_row = np.full(len(lines), -1, dtype=np.int64)
-    kept_lines: list[str] = []
+    kept_lines: list[bytes] = []
     removed: list[dict] = []
     start = 0
     for document in documents:
@@ -50,9 +50,9 @@ def update_generation(
         else:
             removed += map(json.loads, lines[start:end])
         start = end
-    with open(building / PARAGRAPHS, "w", encoding="utf-8") as out:
+    with open(building / PARAGRAPHS, "wb") as out:
         out.writelines(kept_lines)
-        out.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in added)
+        out.writelines((json.dumps(record, ensure_ascii=False) + "\n").encode() for record in added)
 
     def ids() -> list[str]:
         return [json.loads(line)["id"] for line in kept_lines] + [record["id"] for record in added]
@@ -64,11 +64,8 @@ def update_generation(
     )
     write_vocabulary(building / VOCABULARY, vocabulary)
     vectors = new.result()
-    kept = new_row >= 0
-    old_vectors = np.load(previous.path / VECTORS, mmap_mode="r")
-    # The int8 rows are made again from these, row by row: a kept row's come out as the previous generation's.
-    VectorIndex.save(building, np.concatenate([old_vectors[kept], vectors.vectors]))
-    SentenceIndex.load(previous.path).update(new_row, vectors.sentences).save(building)
+    VectorIndex.save_kept(previous.path, building, new_row >= 0, vectors.vectors)
+    SentenceIndex.save_kept(previous.path, building, new_row, vectors.sentences)
     # A changed document's new paragraphs may reuse its old ids: its old pairs go with its old paragraphs.
     gone = {record["id"] for record in removed}
     pairs = [p for p in read_jsonl(previous.path / ALIGNMENT) if p["kk_id"] not in gone and p["ru_id"] not in gone]
@@ -76,11 +73,11 @@ def update_generation(
     return [_language(line) for line in kept_lines] + [record["lang"] for record in added]
 
 
-def _language(line: str) -> str:
+def _language(line: bytes) -> str:
     """A paragraph line's language, without parsing the whole line: the writer puts ``"lang": "xx"`` before
     the text (``indexer/new_paragraphs.py``), so the first such key is the record's own."""
     start = line.find(_LANG_KEY)
     if start < 0:
         return json.loads(line)["lang"]
     start += len(_LANG_KEY)
-    return line[start : line.index('"', start)]
+    return line[start : line.index(b'"', start)].decode()

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import simsimd
 
+from indexer.kept_rows import save_kept_rows
 from indexer.ranking import top_rows
 from indexer.row_reader import RowReader
 from indexer.sentences import SentenceIndex
@@ -114,6 +115,15 @@ class VectorIndex:
                 out[start : start + len(chunk)] = values
         for out in files:
             out.flush()
+
+    @staticmethod
+    def save_kept(previous_path: Path, generation_path: Path, kept: np.ndarray, vectors: np.ndarray) -> None:
+        """Write the ``kept`` rows (a mask) of the index in ``previous_path``, then ``vectors``: an update's. The
+        kept rows are copied as they are (quantised row by row, they are what ``save`` would make of them again),
+        the new ones quantised."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        for name, rows in zip((VECTORS, QUANTISED, SCALES), (vectors, *quantise(vectors)), strict=True):
+            save_kept_rows(Path(previous_path) / name, Path(generation_path) / name, kept, rows)
 
     @property
     def dim(self) -> int:

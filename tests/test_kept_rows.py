@@ -1,0 +1,45 @@
+"""An update's row arrays: the previous file's kept rows, copied file to file, then the new rows, exactly as an
+array built in memory would hold them, whether the kernel copies or the fallback reads and writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.kept_rows import kept_runs, save_kept_rows
+
+SHAPES = [(np.float32, (500, 384)), (np.int8, (500, 384)), (np.float32, (500,)), (np.float16, (300, 4))]
+
+
+@pytest.mark.parametrize("kernel_copies", [True, False])
+@pytest.mark.parametrize(("dtype", "shape"), SHAPES)
+def test_the_kept_rows_then_the_new_ones_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copies: bool, dtype: type, shape: tuple[int, ...]
+) -> None:
+    if not kernel_copies:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    rng = np.random.default_rng(len(shape))
+    old = (rng.normal(size=shape) * 40).astype(dtype)
+    np.save(tmp_path / "old.npy", old)
+    masks = {
+        "runs": rng.random(shape[0]) < 0.6,
+        "all": np.ones(shape[0], dtype=bool),
+        "none": np.zeros(shape[0], dtype=bool),
+        "middle out": np.r_[np.ones(100, bool), np.zeros(shape[0] - 200, bool), np.ones(100, bool)],
+    }
+    for name, kept in masks.items():
+        for added in (0, 7):
+            new = (rng.normal(size=(added, *shape[1:])) * 40).astype(np.float64)  # converted to the file's type
+            save_kept_rows(tmp_path / "old.npy", tmp_path / "new.npy", kept, new)
+            written = np.load(tmp_path / "new.npy")
+            assert written.dtype == old.dtype, name
+            assert np.array_equal(written, np.concatenate([old[kept], new.astype(dtype)])), (name, added)
+
+
+def test_runs_are_the_spans_of_consecutive_kept_rows() -> None:
+    assert kept_runs(np.array([True, True, False, True, False, False, True])) == [(0, 2), (3, 4), (6, 7)]
+    assert kept_runs(np.zeros(3, dtype=bool)) == []
+    assert kept_runs(np.zeros(0, dtype=bool)) == []
