@@ -111,20 +111,30 @@ class TermMatrix:
             names = self._terms[field]
             fresh = _count_postings(added.get(field, ()), added_rows, {term: i for i, term in enumerate(names)})
             term_of = np.repeat(np.arange(len(names), dtype=np.int32), np.diff(indptr))
-            moved = new_row[rows]
-            keep = moved >= 0
+            moved = new_row[rows].astype(np.int32)
+            if kept < len(new_row):
+                keep = moved >= 0
+                term_of, moved, tf = term_of[keep], moved[keep], tf[keep]
+            # The kept postings are in column order, rows ascending; each new one goes after its column's kept
+            # ones (its row comes after theirs), in the order it came: no sort of the whole matrix.
+            by_term = np.argsort(fresh.term_of, kind="stable")
+            fresh_terms = fresh.term_of[by_term]
+            places = np.searchsorted(term_of, fresh_terms, side="right")
             postings[field] = _Postings(
                 fresh.names,
-                np.concatenate([term_of[keep], fresh.term_of]),
-                np.concatenate([moved[keep], fresh.row_of + kept]).astype(np.int32),
-                np.concatenate([tf[keep], fresh.tf]),
+                np.insert(term_of, places, fresh_terms),
+                np.insert(moved, places, fresh.row_of[by_term] + kept),
+                np.insert(tf, places, fresh.tf[by_term]),
                 np.concatenate([lengths[new_row >= 0], fresh.lengths]),
             )
-        return self._weighted(postings, k1, b)
+        return self._weighted(postings, k1, b, in_column_order=True)
 
     @classmethod
-    def _weighted(cls, postings: Mapping[str, _Postings], k1: float, b: float) -> TermMatrix:
-        """Columns of BM25 weights from each field's postings; a term no paragraph holds is dropped."""
+    def _weighted(
+        cls, postings: Mapping[str, _Postings], k1: float, b: float, in_column_order: bool = False
+    ) -> TermMatrix:
+        """Columns of BM25 weights from each field's postings (``in_column_order``: already by term, rows
+        ascending); a term no paragraph holds is dropped."""
         columns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         counts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         terms: dict[str, list[str]] = {}
@@ -133,17 +143,18 @@ class TermMatrix:
             size = len(lengths)
             frequency = np.bincount(term_of, minlength=len(names))
             used = frequency > 0
-            term_of = (np.cumsum(used) - 1).astype(np.int32)[term_of]  # ids without the unused terms
-            frequency = frequency[used]
+            if not used.all():
+                term_of = (np.cumsum(used) - 1).astype(np.int32)[term_of]  # ids without the unused terms
+                frequency = frequency[used]
             idf = (np.log(size / (frequency + 1)) + 1).astype(np.float32)
             average = max(float(lengths.mean()) if size else 0.0, 1e-9)
             weights = idf[term_of] * tf * (k1 + 1) / (tf + k1 * ((1 - b) + b * lengths[row_of] / average))
-            # Postings come row by row, or (an update) kept ones in column order, then new ones on later rows:
-            # a stable sort by term (a radix sort) leaves each column's rows ascending.
-            order = np.argsort(term_of, kind="stable")
+            if not in_column_order:  # postings row by row: a stable sort by term (a radix sort) keeps rows ascending
+                order = np.argsort(term_of, kind="stable")
+                row_of, weights, tf = row_of[order], weights[order], tf[order]
             indptr = np.concatenate([[0], np.cumsum(frequency)]).astype(np.int64)
-            columns[field] = (indptr, row_of[order], weights[order].astype(np.float32))
-            counts[field] = (tf[order], lengths)
+            columns[field] = (indptr, row_of.astype(np.int32, copy=False), weights.astype(np.float32, copy=False))
+            counts[field] = (tf, lengths)
             terms[field] = [name for name, is_used in zip(names, used, strict=True) if is_used]
         return cls(columns, terms, size, counts)
 
