@@ -137,6 +137,5 @@ def meaning_null(
     for lang, queries in OFF_TOPIC_QUERIES.items():
         corrected = [corrected_query(q, lang, centroids) for q in null_vectors[start : start + len(queries)]]
         start += len(queries)
-        best = [vectors.similarities(query).max(initial=-1.0) for query in corrected]
-        found[lang] = sorted(round(float(value), 4) for value in best)
+        found[lang] = sorted(round(value, 4) for value in vectors.best_similarities(np.array(corrected)))
     return found

@@ -44,6 +44,7 @@ WHOLLY_EXACT_BYTES = 16 * 2**20
 LANGUAGE_CORRECTION = 0.7
 MIN_LANGUAGE_SENTENCES = 20  # fewer sentences in a language give no reliable mean
 _CHUNK = 65536
+_QUERIES_AT_ONCE = 16  # an indexer's queries scored in one pass over the int8 rows: 64 MB of scores at a million
 # From this many rows the int8 scan is split in two (``_dots``): 1.1 → 0.75 ms at 50k rows; below, handing half
 # to a thread gains next to nothing.
 SPLIT_ROWS = 50_000
@@ -131,10 +132,15 @@ class VectorIndex:
 
     def estimates(self, query: np.ndarray) -> np.ndarray:
         """Every row's cosine with ``query`` as its int8 row gives it (the query quantised the same way)."""
+        return self._estimates(np.asarray(query, dtype=np.float32)[None])[0]
+
+    def _estimates(self, queries: np.ndarray) -> np.ndarray:
+        """``estimates`` of each of ``queries`` (rows), one row each: the int8 rows are read once for them all."""
         if not len(self.quantised):
-            return np.zeros(0, dtype=np.float32)
-        rows, steps = quantise(np.asarray(query, dtype=np.float32)[None])
-        return _dots(self.quantised, rows).ravel() * (self.scales * steps[0])
+            return np.zeros((len(queries), 0), dtype=np.float32)
+        rows, steps = quantise(queries)
+        dots = _dots(self.quantised, rows)  # rows × queries
+        return np.stack([dots[:, i] * (self.scales * step) for i, step in enumerate(steps)])
 
     def similarities(self, query: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
         """Cosine of ``query`` with every row: exact for the ``RESCORED`` rows that the int8 estimates put first
@@ -143,7 +149,23 @@ class VectorIndex:
         query = np.asarray(query, dtype=np.float32)
         if self.vectors.nbytes <= WHOLLY_EXACT_BYTES:
             return np.asarray(self.vectors @ query, dtype=np.float32)
-        scores = self.estimates(query)
+        return self._rescored(query, self.estimates(query), among)
+
+    def best_similarities(self, queries: np.ndarray) -> list[float]:
+        """Each query's best cosine over the rows (-1 if none), as ``similarities`` scores it: an indexer's
+        question, asked of many queries at once (``indexer/meaning_null.py``)."""
+        queries = np.asarray(queries, dtype=np.float32).reshape(-1, self.dim)
+        if self.vectors.nbytes <= WHOLLY_EXACT_BYTES:
+            return [float(self.similarities(query).max(initial=-1.0)) for query in queries]
+        best = []
+        for start in range(0, len(queries), _QUERIES_AT_ONCE):
+            group = queries[start : start + _QUERIES_AT_ONCE]
+            estimates = self._estimates(group)
+            best += [float(self._rescored(q, e, None).max(initial=-1.0)) for q, e in zip(group, estimates, strict=True)]
+        return best
+
+    def _rescored(self, query: np.ndarray, scores: np.ndarray, among: np.ndarray | None) -> np.ndarray:
+        """``scores`` (the int8 estimates) with the best ``RESCORED`` of them (among ``among``) made exact."""
         pool = scores if among is None else np.where(among, scores, -np.inf)
         candidates = np.sort(np.array(top_rows(pool, RESCORED), dtype=np.int64))  # ascending: near rows read together
         scores[candidates] = self.exact_scores(candidates, query)
