@@ -104,6 +104,15 @@ def test_the_meaning_thresholds_are_the_exact_best_similarities(corpus_index: Pa
         assert generation.manifest["meaning_null"][lang] == pytest.approx(exact, abs=1e-4), lang
 
 
+def test_many_queries_scored_in_one_pass_find_each_its_own_best(engine: SearchEngine) -> None:
+    """An indexer's questions (more of them than one pass takes) get, from one pass over the int8 rows, the best
+    similarity each gets alone."""
+    queries = query_vectors(engine, [q for qs in OFF_TOPIC_QUERIES.values() for q in qs][:21])
+    alone = [float(engine.vectors.similarities(vector).max()) for vector in queries]
+    assert engine.vectors.best_similarities(np.array(queries)) == alone
+    assert len(set(alone)) > 10  # distinct questions, distinct answers: no row of scores stood in for another
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
