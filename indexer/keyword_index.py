@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import queue
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -189,11 +189,10 @@ class KeywordIndex:
         previous: Path,
         path: Path,
         new_row: np.ndarray,
-        removed_docs: Collection[str],
         added: list[dict],
         ids: Callable[[], list[str]],
     ) -> None:
-        """Write into ``path`` the index in ``previous`` without the documents ``removed_docs`` and with the
+        """Write into ``path`` the index in ``previous`` without the rows that ``new_row`` removes and with the
         ``added`` records; ``new_row`` maps each previous row to its row now (-1: removed); the kept
         paragraphs come first, in their order, then the added ones. ``ids()`` gives every paragraph's id in
         row order; it is called only if whoosh merges segments.
@@ -213,8 +212,12 @@ class KeywordIndex:
         ix = index.open_dir(str(path))
         merge = len(ix._segments()) >= MAX_SEGMENTS  # whoosh has no public count of segments
         writer = ix.writer()
-        for doc_id in removed_docs:
-            writer.delete_by_term("doc_id", doc_id)
+        old_rows = np.load(Path(previous) / ROWS)
+        # The removed rows' document numbers, from rows.npy: deleting by term would open a reader on every
+        # segment, which reads their term dictionaries (1 s at 100k paragraphs).
+        removed = np.flatnonzero((old_rows >= 0) & (new_row[np.maximum(old_rows, 0)] < 0))
+        for docnum in removed.tolist():
+            writer.delete_document(docnum)
         _add_documents(writer, added)
         writer.commit(merge=merge)
         if merge:
@@ -224,7 +227,6 @@ class KeywordIndex:
                 for docnum, stored in reader.iter_docs():
                     rows[docnum] = row_of_id[stored["id"]]
         else:
-            old_rows = np.load(Path(previous) / ROWS)
             moved = np.where(old_rows >= 0, new_row[np.maximum(old_rows, 0)], -1)
             rows = np.concatenate([moved, np.arange(kept, kept + len(added))]).astype(np.int32)
         np.save(Path(path) / ROWS, rows)

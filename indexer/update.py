@@ -57,8 +57,7 @@ def update_generation(
     def ids() -> list[str]:
         return [json.loads(line)["id"] for line in kept_lines] + [record["id"] for record in added]
 
-    removed_docs = {document["doc_id"] for document in documents} - kept_docs
-    KeywordIndex.update(previous.path / KEYWORD_DIR, building / KEYWORD_DIR, new_row, removed_docs, added, ids)
+    KeywordIndex.update(previous.path / KEYWORD_DIR, building / KEYWORD_DIR, new_row, added, ids)
     vocabulary = update_vocabulary(
         read_vocabulary(previous.path / VOCABULARY), [r["text"] for r in removed], [r["text"] for r in added]
     )
