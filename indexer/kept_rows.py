@@ -26,8 +26,11 @@ def save_kept_rows(source: Path, target: Path, kept: np.ndarray, appended: np.nd
     """Write to ``target`` the array of the ``.npy`` file ``source`` with only its ``kept`` rows (a mask), in
     their order, then the rows of ``appended`` (converted to the source's type)."""
     old = np.load(source, mmap_mode="r")
+    appended = np.ascontiguousarray(appended, dtype=old.dtype)
+    if len(kept) != len(old) or appended.shape[1:] != old.shape[1:]:
+        raise ValueError(f"{source}: {len(old)} rows of shape {old.shape[1:]}, but a mask of {len(kept)} rows and "
+                         f"new rows of shape {appended.shape[1:]}")  # fmt: skip
     row_bytes = old.dtype.itemsize * int(np.prod(old.shape[1:], dtype=np.int64))
-    appended = np.ascontiguousarray(appended, dtype=old.dtype).reshape(-1, *old.shape[1:])
     shape = (int(np.count_nonzero(kept)) + len(appended), *old.shape[1:])
     header = {"descr": np.lib.format.dtype_to_descr(old.dtype), "fortran_order": False, "shape": shape}
     with open(source, "rb") as src, open(target, "wb") as out:

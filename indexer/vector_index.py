@@ -44,7 +44,7 @@ WHOLLY_EXACT_BYTES = 16 * 2**20
 LANGUAGE_CORRECTION = 0.7
 MIN_LANGUAGE_SENTENCES = 20  # fewer sentences in a language give no reliable mean
 _CHUNK = 65536
-_QUERIES_AT_ONCE = 16  # an indexer's queries scored in one pass over the int8 rows: 64 MB of scores at a million
+_QUERIES_AT_ONCE = 16  # an indexer's queries scored in one pass over the int8 rows: 128 MB of scores at a million
 # From this many rows the int8 scan is split in two (``_dots``): 1.1 → 0.75 ms at 50k rows; below, handing half
 # to a thread gains next to nothing.
 SPLIT_ROWS = 50_000
@@ -98,8 +98,7 @@ class VectorIndex:
 
     @staticmethod
     def save(generation_path: Path, vectors: np.ndarray) -> None:
-        """Write ``vectors`` and their int8 rows and scales, a chunk of rows at a time (each row is quantised on
-        its own, so the kept rows of an update come out as they were)."""
+        """Write ``vectors`` and their int8 rows and scales, a chunk of rows at a time."""
         path = Path(generation_path)
         rows, dim = vectors.shape
         files = [
@@ -140,7 +139,10 @@ class VectorIndex:
             return np.zeros((len(queries), 0), dtype=np.float32)
         rows, steps = quantise(queries)
         dots = _dots(self.quantised, rows)  # rows × queries
-        return np.stack([dots[:, i] * (self.scales * step) for i, step in enumerate(steps)])
+        estimates = np.empty((len(queries), len(self.quantised)), dtype=np.float32)
+        for i, step in enumerate(steps):  # each query's row written in place: a search's one row is not copied
+            np.multiply(dots[:, i], self.scales * step, out=estimates[i])
+        return estimates
 
     def similarities(self, query: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
         """Cosine of ``query`` with every row: exact for the ``RESCORED`` rows that the int8 estimates put first
@@ -176,9 +178,9 @@ class VectorIndex:
         return self._exact.rows(rows) @ np.asarray(query, dtype=np.float32)
 
 
-def _dots(quantised: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """The int8 dot product of every row with ``query`` (one int8 row), the first half of a large index on a
-    helper thread while the caller takes the second.
+def _dots(quantised: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """The int8 dot products of every row with each of ``queries`` (int8 rows; one for a search), rows ×
+    queries, the first half of a large index on a helper thread while the caller takes the second.
 
     The kernel is bound by one core: a million rows took 59 ms on one, 29–36 on two. If the helper has not
     started the first half by the time the caller is done (it is busy with other searches, or was slow to
@@ -186,20 +188,20 @@ def _dots(quantised: np.ndarray, query: np.ndarray) -> np.ndarray:
     runtime spins against the encoder's (as SimSIMD's own ``threads`` would: ``indexer/threads.py`` says what
     that cost). While the interpreter shuts down, no thread can be started: the caller scans it all."""
     if len(quantised) < SPLIT_ROWS:
-        return _dot(quantised, query)
+        return _dot(quantised, queries)
     half = len(quantised) // 2
     try:
-        first = _HELPER.submit(_dot, quantised[:half], query)
+        first = _HELPER.submit(_dot, quantised[:half], queries)
     except RuntimeError:  # "cannot schedule new futures after interpreter shutdown"
-        return _dot(quantised, query)
-    second = _dot(quantised[half:], query)
-    first_dots = _dot(quantised[:half], query) if first.cancel() else first.result()  # cancelled: not started
+        return _dot(quantised, queries)
+    second = _dot(quantised[half:], queries)
+    first_dots = _dot(quantised[:half], queries) if first.cancel() else first.result()  # cancelled: not started
     return np.concatenate([first_dots, second])
 
 
-def _dot(quantised: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """SimSIMD's int8 dot products of ``quantised``'s rows with ``query``, as float32 (rows × 1)."""
-    return np.asarray(simsimd.cdist(quantised, query, metric="dot"), dtype=np.float32)
+def _dot(quantised: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """SimSIMD's int8 dot products of ``quantised``'s rows with each of ``queries``, as float32 (rows × queries)."""
+    return np.asarray(simsimd.cdist(quantised, queries, metric="dot"), dtype=np.float32)
 
 
 def _start_helper() -> None:

@@ -34,9 +34,17 @@ def test_the_kept_rows_then_the_new_ones_are_written(
         for added in (0, 7):
             new = (rng.normal(size=(added, *shape[1:])) * 40).astype(np.float64)  # converted to the file's type
             save_kept_rows(tmp_path / "old.npy", tmp_path / "new.npy", kept, new)
-            written = np.load(tmp_path / "new.npy")
-            assert written.dtype == old.dtype, name
-            assert np.array_equal(written, np.concatenate([old[kept], new.astype(dtype)])), (name, added)
+            np.save(tmp_path / "expected.npy", np.concatenate([old[kept], new.astype(dtype)]))
+            expected = (tmp_path / "expected.npy").read_bytes()
+            assert (tmp_path / "new.npy").read_bytes() == expected, (name, added)  # header and rows
+
+
+def test_rows_that_do_not_fit_the_file_are_refused(tmp_path: Path) -> None:
+    np.save(tmp_path / "old.npy", np.zeros((4, 3), dtype=np.float32))
+    with pytest.raises(ValueError, match="4 rows"):
+        save_kept_rows(tmp_path / "old.npy", tmp_path / "new.npy", np.ones(3, dtype=bool), np.zeros((0, 3)))
+    with pytest.raises(ValueError, match="shape"):
+        save_kept_rows(tmp_path / "old.npy", tmp_path / "new.npy", np.ones(4, dtype=bool), np.zeros((2, 6)))
 
 
 def test_runs_are_the_spans_of_consecutive_kept_rows() -> None:
