@@ -198,20 +198,19 @@ def folder_mb(path: Path) -> float:
 
 def index_scale(name: str, size: int | None, reuse: bool = False) -> tuple[Path, dict]:
     """The scale's index and its build's figures: built now, or with ``reuse`` the one an earlier run built, if it
-    is of this index format and text analysis (its figures are kept beside it, and say which commit built it)."""
+    is of this index format and text analysis (its figures are kept beside it, and say which commit built it).
+    An archive's update figures are this code's, measured on every run, built or reused."""
     saved = WORK / name / BUILD_FIGURES
-    if reuse and saved.exists():
-        figures = json.loads(saved.read_text(encoding="utf-8"))
-        if (figures.get("index_format"), figures.get("analysis_version")) == (FORMAT_VERSION, ANALYSIS_VERSION):
-            index = WORK / name / "index"
-            if size is not None:  # an update's seconds are this code's, not the build's: measured again
-                files = sorted((WORK / name / "docs").iterdir())
-                figures |= add_and_remove_one_report(published_generation(WORK / "corpus" / "index"), files, index)
-                figures["index_mb"] = folder_mb(published_generation(index).path)
-            return index, figures
-    index, figures = build_scale(name, size)
-    figures |= {"index_format": FORMAT_VERSION, "analysis_version": ANALYSIS_VERSION, "index_built_by": _commit()}
-    saved.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    figures = json.loads(saved.read_text(encoding="utf-8")) if reuse and saved.exists() else {}
+    index = WORK / name / "index"
+    if (figures.get("index_format"), figures.get("analysis_version")) != (FORMAT_VERSION, ANALYSIS_VERSION):
+        index, figures = build_scale(name, size)
+        figures |= {"index_format": FORMAT_VERSION, "analysis_version": ANALYSIS_VERSION, "index_built_by": _commit()}
+        saved.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    if size is not None:
+        files = sorted((WORK / name / "docs").iterdir())
+        figures |= add_and_remove_one_report(published_generation(WORK / "corpus" / "index"), files, index)
+    figures["index_mb"] = folder_mb(published_generation(index).path)
     return index, figures
 
 
@@ -253,8 +252,6 @@ def build_scale(name: str, size: int | None) -> tuple[Path, dict]:
             "index_warm_s": report.seconds,  # vectors from the cache: see bench/synthetic.py
             "index_paragraphs_per_s_warm": report.paragraphs / report.seconds,
         }
-        figures |= add_and_remove_one_report(source, files, index)
-    figures["index_mb"] = folder_mb(published_generation(index).path)
     return index, figures
 
 

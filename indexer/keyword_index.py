@@ -212,11 +212,12 @@ class KeywordIndex:
         ix = index.open_dir(str(path))
         merge = len(ix._segments()) >= MAX_SEGMENTS  # whoosh has no public count of segments
         writer = ix.writer()
+        # Each document number's row now (-1: removed, or deleted before), from rows.npy: the removed ones are
+        # deleted by number, where deleting by term would open a reader on every segment, which reads their term
+        # dictionaries (1 s at 100k paragraphs).
         old_rows = np.load(Path(previous) / ROWS)
-        # The removed rows' document numbers, from rows.npy: deleting by term would open a reader on every
-        # segment, which reads their term dictionaries (1 s at 100k paragraphs).
-        removed = np.flatnonzero((old_rows >= 0) & (new_row[np.maximum(old_rows, 0)] < 0))
-        for docnum in removed.tolist():
+        moved = np.where(old_rows >= 0, new_row[np.maximum(old_rows, 0)], -1)
+        for docnum in np.flatnonzero((old_rows >= 0) & (moved < 0)).tolist():
             writer.delete_document(docnum)
         _add_documents(writer, added)
         writer.commit(merge=merge)
@@ -227,7 +228,6 @@ class KeywordIndex:
                 for docnum, stored in reader.iter_docs():
                     rows[docnum] = row_of_id[stored["id"]]
         else:
-            moved = np.where(old_rows >= 0, new_row[np.maximum(old_rows, 0)], -1)
             rows = np.concatenate([moved, np.arange(kept, kept + len(added))]).astype(np.int32)
         np.save(Path(path) / ROWS, rows)
         terms = TermMatrix.load(Path(previous), with_counts=True).update(

@@ -76,9 +76,10 @@ class SentenceIndex:
         old_spans = np.load(previous / SENTENCE_SPANS)
         moved = new_row[old_spans[:, 0]]
         keep = moved >= 0
+        kept = int(keep.sum())
         spans = np.concatenate([old_spans[keep], added.spans]).astype(np.int32)
-        spans[: int(keep.sum()), 0] = moved[keep]
-        spans[int(keep.sum()) :, 0] += int((new_row >= 0).sum())
+        spans[:kept, 0] = moved[keep]
+        spans[kept:, 0] += int((new_row >= 0).sum())
         save_kept_rows(previous / SENTENCES, path / SENTENCES, keep, added.vectors)
         np.save(path / SENTENCE_SPANS, spans)
 
