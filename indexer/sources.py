@@ -24,14 +24,16 @@ class CorpusFiles:
 
 
 def find_corpus_files(paths: list[Path]) -> CorpusFiles:
-    """The given files, and the files inside given folders (their catalogues aside) in name order.
+    """The given files, and the files inside given folders (their catalogues aside) in name order, each as an
+    absolute path: a file's path is its key in the manifest, so ``corpus`` and ``/home/…/corpus`` (or the same
+    folder named from elsewhere) must name the same files, or an update reads every file again.
 
     A folder is walked without following links to folders (a link to its own parent would loop for ever); a
     link to a file is followed only if it stays inside the folder, and is left out if its target is indexed
     anyway under its own name.
     """
     found = CorpusFiles()
-    for path in map(Path, paths):
+    for path in (Path(os.path.abspath(given)) for given in paths):  # links kept: a link's own name is its key
         if path.is_dir():
             files, skipped = _walk(path)
             found.files += files

@@ -156,6 +156,22 @@ def test_many_updates_merge_whoosh_segments_and_keep_rows_right(
     assert_same_search(index, rebuilt)
 
 
+def test_a_folder_named_another_way_is_the_same_files(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    monkeypatch.chdir(tmp_path)
+    first = build_index([Path("corpus")], index, progress=False, cache_dir=CACHE)  # as `make run` names it
+    assert first.read == 5
+    assert all(Path(path).is_absolute() for path in published_generation(index).manifest["sources"])
+    for named in (corpus, Path("corpus/../corpus"), Path("./corpus/")):
+        again = build_index([named], index, progress=False, cache_dir=CACHE)
+        assert again.up_to_date, named
+    (corpus / "new.txt").write_text("Новый доклад о праве на справедливое судебное разбирательство.\n", "utf-8")
+    added = build_index([corpus], index, progress=False, cache_dir=CACHE)
+    assert (added.read, added.carried_over) == (1, 5)
+
+
 def test_force_rebuilds_every_file(corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     build(corpus, index)
