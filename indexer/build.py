@@ -101,8 +101,9 @@ def build_index(
             return _up_to_date(previous)
         kept: list[dict] = []  # the previous generation's documents carried over
         if previous:
-            changed = changed_files(previous.manifest, sources)
-            kept = [d for d in previous.manifest["documents"] if d["file"] in sources and d["file"] not in changed]
+            before = follow_moves(previous.manifest, sources)
+            changed = changed_files(before, sources)
+            kept = [d for d in before["documents"] if d["file"] in sources and d["file"] not in changed]
             contents = {path: data for path, data in contents.items() if str(path) in changed}
         loaded = _load_documents(contents, catalogs, skipped, progress, {d["doc_id"] for d in kept}, tasks)
         if not loaded and not kept:
@@ -179,6 +180,28 @@ def _write_generation(building: Path, records: list[dict], new: Future[NewParagr
     VectorIndex.save(building, vectors.vectors)
     vectors.sentences.save(building)
     write_jsonl(building / ALIGNMENT, vectors.pairs)
+
+
+def follow_moves(manifest: dict, sources: dict[str, str | None]) -> dict:
+    """``manifest`` with each file it read that is gone from ``sources`` renamed to the path in ``sources`` of a
+    file with the same name and content: a folder that moved, or was named another way by an earlier build,
+    is carried over instead of read, analysed and OCR'd again (a catalogue that moved with it, too)."""
+    before = manifest["sources"]
+    gone: dict[tuple[str, str], str] = {}
+    for path, digest in before.items():
+        if path not in sources and digest is not None:
+            gone.setdefault((Path(path).name, digest), path)
+    moves = {
+        gone.pop(key): path
+        for path, digest in sources.items()
+        if path not in before and (key := (Path(path).name, str(digest))) in gone
+    }
+    if not moves:
+        return manifest
+    return manifest | {
+        "sources": {moves.get(path, path): digest for path, digest in before.items()},
+        "documents": [d | {"file": moves.get(d["file"], d["file"])} for d in manifest["documents"]],
+    }
 
 
 def changed_files(manifest: dict, sources: dict[str, str | None]) -> set[str]:

@@ -24,22 +24,23 @@ class CorpusFiles:
 
 
 def find_corpus_files(paths: list[Path]) -> CorpusFiles:
-    """The given files, and the files inside given folders (their catalogues aside) in name order, each as an
-    absolute path: a file's path is its key in the manifest, so ``corpus`` and ``/home/…/corpus`` (or the same
-    folder named from elsewhere) must name the same files, or an update reads every file again.
+    """The given files, and the files inside given folders (their catalogues aside) in name order, each under
+    its folder's real path: a file's path is its key in the manifest, so ``corpus``, ``/home/…/corpus`` and the
+    same folder reached through a link must name the same files, or an update reads every file again. A file
+    (given, or a link in a folder) keeps its own name: that name is what its catalogue entry and id go by.
 
     A folder is walked without following links to folders (a link to its own parent would loop for ever); a
     link to a file is followed only if it stays inside the folder, and is left out if its target is indexed
     anyway under its own name.
     """
     found = CorpusFiles()
-    for path in (Path(os.path.abspath(given)) for given in paths):  # links kept: a link's own name is its key
+    for path in map(Path, paths):
         if path.is_dir():
-            files, skipped = _walk(path)
+            files, skipped = _walk(path.resolve())
             found.files += files
             found.skipped += skipped
         else:
-            found.files.append(path)
+            found.files.append(path.parent.resolve() / path.name)
     return found
 
 

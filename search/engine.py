@@ -205,6 +205,10 @@ class SearchEngine:
             raise SearchError(f"{self.model} gives {self.encoder.dim} dimensions, the index holds {self.vectors.dim}")
         self.semantic = SemanticLeg(self.vectors, self.sentences, self.store.langs)
         self.suggester = Suggester(read_vocabulary(self.generation.path / VOCABULARY))
+        self._documents = [
+            {key: value for key, value in document.items() if key != "file"}
+            for document in manifest.get("documents", [])
+        ]
         # How close a paragraph must come to a query in each language to count as close in meaning.
         null = manifest.get("meaning_null", {})
         self.meaning_thresholds = {lang: MeaningThresholds.of(null, lang) for lang in LANGUAGES}
@@ -426,8 +430,9 @@ class SearchEngine:
         return None if row is None else self.store.translation(row)
 
     def documents(self) -> list[dict]:
-        """The indexed documents as the manifest lists them (doc_id, title, author, year, languages, paragraphs)."""
-        return self.generation.manifest.get("documents", [])
+        """The indexed documents as the manifest lists them (doc_id, title, author, year, languages, paragraphs),
+        but for the path each was read from: where the server keeps its files is nobody else's business."""
+        return self._documents
 
     def document_paragraphs(self, doc_id: str) -> list[ParagraphRecord]:
         return self.store.of_document(doc_id)

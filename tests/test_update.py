@@ -164,12 +164,33 @@ def test_a_folder_named_another_way_is_the_same_files(
     first = build_index([Path("corpus")], index, progress=False, cache_dir=CACHE)  # as `make run` names it
     assert first.read == 5
     assert all(Path(path).is_absolute() for path in published_generation(index).manifest["sources"])
-    for named in (corpus, Path("corpus/../corpus"), Path("./corpus/")):
+    (tmp_path / "link").symlink_to(corpus, target_is_directory=True)
+    for named in (corpus, Path("corpus/../corpus"), Path("./corpus/"), Path("link")):
         again = build_index([named], index, progress=False, cache_dir=CACHE)
         assert again.up_to_date, named
     (corpus / "new.txt").write_text("Новый доклад о праве на справедливое судебное разбирательство.\n", "utf-8")
     added = build_index([corpus], index, progress=False, cache_dir=CACHE)
     assert (added.read, added.carried_over) == (1, 5)
+
+
+def test_a_moved_folder_is_carried_over_not_read_again(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    first = build(corpus, index)
+    moved = tmp_path / "archive" / "reports"
+    moved.parent.mkdir()
+    shutil.move(corpus, moved)
+    (moved / sorted(moved.glob("001_*.txt"))[0].name).write_text("Изменённый доклад о квазисинхротроне.\n", "utf-8")
+    update = build(moved, index)
+    assert (update.read, update.carried_over) == (1, 4)  # the catalogue moved with them: no file is re-read
+    manifest = published_generation(index).manifest
+    assert all(path.startswith(str(moved)) for path in manifest["sources"])
+    assert {d["file"] for d in manifest["documents"]} <= manifest["sources"].keys()
+    assert paragraph_ids(index) != [] and update.paragraphs < first.paragraphs
+    rebuilt = tmp_path / "rebuilt"
+    build(moved, rebuilt, force=True)
+    assert paragraph_ids(index) == paragraph_ids(rebuilt)
+    assert_same_search(index, rebuilt)
+    assert build(moved, index).up_to_date
 
 
 def test_force_rebuilds_every_file(corpus: Path, tmp_path: Path) -> None:

@@ -81,6 +81,7 @@ def test_paragraph_similar_and_documents(client):
     assert len(similar["results"]) == 3 and "ccpr-answers:16" not in [r["id"] for r in similar["results"]]
     documents = client.get("/api/documents").get_json()["documents"]
     assert {d["doc_id"] for d in documents} >= {"ccpr-answers", "mvd-ds-219"}
+    assert all("file" not in d and d["source"] for d in documents)  # the server's own paths stay its own
     assert client.get("/api/paragraph/nope:1").status_code == 404
     assert client.get("/api/similar/nope:1").status_code == 404  # an exception inside the engine once
     assert client.get("/api/nothing-here").get_json()["error"]
