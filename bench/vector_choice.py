@@ -1,18 +1,24 @@
-"""``python -m bench.vector_choice [--rows N]``: which vector leg a million paragraphs needs, measured.
+"""``python -m bench.vector_choice [--rows N] [--legs scan,ivf,pca,hnsw]``: which vector leg a million paragraphs
+needs, measured (``--legs``: only those; the figures of the others already in the output are kept).
 
 The semantic leg scores a query against every paragraph. At 100k paragraphs the int8 rows with the best
 ``RESCORED`` rescored in float32 (``indexer/vector_index.py``; 200, and 400 when ``bench/vector_choice.json`` was
 measured) take a few milliseconds; this measures what they take at ``--rows`` (default a million) against an
 approximate index, usearch's HNSW graph over the same int8 rows, searched for the best ``RESCORED`` and
-rescored the same way. Both are judged by recall@100 against the exact float32
-product, on the benchmark's queries (``bench/__main__.py``), and by their cost: median and p95 milliseconds a
-query (one thread, as a server's request has; each graph searched once untimed first, so that its memory map
-is read in), the time to build and the bytes on disk. ``peak_rss_mb`` is the whole run's, the float32 vectors
-and the exact scores included.
+rescored the same way; an inverted file (k-means lists of the centred rows, the lists nearest the query scanned
+until a share of the rows is read); and a narrower first pass (int8 rows of a PCA's leading dimensions, whose
+best rows are scored again in full int8, then the best ``RESCORED`` in float32). All are judged by recall@100
+against the exact float32 product, on the benchmark's queries (``bench/__main__.py``), and by their cost:
+median and p95 milliseconds a query (the scans on two halves, as the product's ``int8_dots``; a graph on one
+thread, searched once untimed first, so that its memory map is read in), the time to build and the bytes on
+disk. ``peak_rss_mb`` is the latest run's (of the legs it measured), the float32 vectors and the exact scores
+included.
 
 The vectors are synthetic as the benchmark's archives are (``bench/synthetic.py``): each the normalised sum of
-two to six real sentence vectors of the shipped corpus, so they cluster as real text does. A row tied with the
-exact 100th counts as found. Writes ``bench/vector_choice.json``.
+two to six real sentence vectors of the shipped corpus. Such a row mixes several topics, so rows crowd together
+more than real paragraphs do (two random rows have a mean cosine of 0.94, two paragraphs of the corpus 0.81): a
+query near one of a row's sentences finds it in no cluster of its own. A row tied with the exact 100th counts as
+found. Writes ``bench/vector_choice.json``.
 """
 
 from __future__ import annotations
@@ -32,15 +38,21 @@ from bench.__main__ import OUT, WORK, make_queries, percentile, recall_at_100
 from indexer.build import build_index
 from indexer.ranking import top_rows
 from indexer.threads import limit_blas_threads
-from indexer.vector_index import RESCORED, VectorIndex, quantise
+from indexer.vector_index import RESCORED, VectorIndex, int8_dots, quantise
 from search.engine import SearchEngine
 from search.query import meaning_text, parse_query
 
+LEGS = ("scan", "ivf", "pca", "hnsw")
 CONNECTIVITIES = (16, 32)  # the graph's degree: usearch's default, and twice it
 # Candidates kept while searching the graph (never fewer than the RESCORED it returns): recall against cost. On
 # 20k of these vectors a degree-16 graph found 0.92 of the exact top 100 at 400, 0.97 at 1,000.
 EXPANSIONS = (400, 1000, 2000)
 _CHUNK = 50_000
+LISTS = (1024, 4096)  # inverted lists: about a thousand rows each, and about 250
+PROBED_SHARES = (0.01, 0.02, 0.05, 0.1, 0.2)  # of the rows, read from the lists nearest the query
+KMEANS_SAMPLE, KMEANS_ROUNDS = 150_000, 12
+PCA_DIMENSIONS = (128, 192)
+SHORTLISTS = (1000, 2000)  # rows of the narrow pass scored again in full int8
 
 
 def synthetic_vectors(pool: np.ndarray, rows: int, seed: int = 1) -> np.ndarray:
@@ -57,7 +69,7 @@ def synthetic_vectors(pool: np.ndarray, rows: int, seed: int = 1) -> np.ndarray:
     return out
 
 
-def measure(rows: int, folder: Path) -> dict:
+def measure(rows: int, folder: Path, legs: tuple[str, ...] = LEGS) -> dict:
     limit_blas_threads()
     corpus = WORK / "corpus" / "index"
     if not (corpus / "CURRENT").exists():
@@ -80,23 +92,141 @@ def measure(rows: int, folder: Path) -> dict:
     del vectors
 
     index = VectorIndex.load(folder)
+    if "scan" in legs:
+        figures["int8_scan"] = _timed((lambda q: top_rows(index.similarities(q), 100)), query_vectors, exact) | {
+            "disk_mb": (index.quantised.nbytes + index.scales.nbytes) / 2**20
+        }
+    if "ivf" in legs:
+        for lists in LISTS:
+            figures[f"ivf_int8_lists_{lists}"] = ivf_figures(index, lists, query_vectors, exact)
+    if "pca" in legs:
+        for dimensions in PCA_DIMENSIONS:
+            figures[f"pca_int8_{dimensions}"] = pca_figures(index, dimensions, query_vectors, exact)
+    if "hnsw" in legs:
+        for connectivity in CONNECTIVITIES:
+            figures[f"hnsw_int8_usearch_m{connectivity}"] = hnsw_figures(
+                index, folder, connectivity, query_vectors, exact
+            )
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def _timed(search, query_vectors: np.ndarray, exact: list[np.ndarray]) -> dict:
+    """Median and p95 milliseconds of ``search`` (a query vector → its best rows, best first) and its mean
+    recall@100 against ``exact``."""
     times, recalls = [], []
     for query, truth in zip(query_vectors, exact, strict=True):
         started = time.perf_counter()
-        scores = index.similarities(query)
-        found = top_rows(scores, 100)
+        found = search(query)
         times.append((time.perf_counter() - started) * 1000)
         recalls.append(recall_at_100(truth, found))
-    figures["int8_scan"] = {
+    return {
         "p50_ms": statistics.median(times),
         "p95_ms": percentile(times, 0.95),
         "recall_at_100": statistics.mean(recalls),
-        "disk_mb": (index.quantised.nbytes + index.scales.nbytes) / 2**20,
     }
 
-    for connectivity in CONNECTIVITIES:
-        figures[f"hnsw_int8_usearch_m{connectivity}"] = hnsw_figures(index, folder, connectivity, query_vectors, exact)
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def _rescored_best(index: VectorIndex, candidates: np.ndarray, query: np.ndarray) -> list[int]:
+    """The best 100 of ``candidates`` (ascending rows) by their exact float32 score."""
+    return candidates[top_rows(index.exact_scores(candidates, query), 100)].tolist()
+
+
+def ivf_figures(index: VectorIndex, lists: int, query_vectors: np.ndarray, exact: list[np.ndarray]) -> dict:
+    """An inverted file over the int8 rows: spherical k-means of the centred rows into ``lists`` lists (fitted on
+    a sample), the rows stored list after list; a query reads the lists whose centres are nearest it until
+    each of PROBED_SHARES of the rows is read, and its best ``RESCORED`` by int8 are rescored in float32. The
+    time is the lists' int8 products and the rescoring (the lists are in memory, as a server would map them),
+    one call a list on one thread: more than an inverted file written in C would take, whose recall is the same."""
+    rng = np.random.default_rng(0)
+    started = time.perf_counter()
+    sample, mean = _centred_sample(index, rng)
+    centres = _spherical_kmeans(_normalised(sample), lists, rng)
+    assigned = np.concatenate(
+        [
+            np.argmax((np.asarray(index.vectors[s : s + _CHUNK]) - mean) @ centres.T, axis=1)
+            for s in range(0, len(index.vectors), _CHUNK)
+        ]
+    )
+    order = np.argsort(assigned, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(assigned, minlength=lists))])
+    stored = np.asarray(index.quantised)[order]  # the rows list after list
+    figures: dict = {
+        "build_s": time.perf_counter() - started,
+        "rows_per_list_median": float(np.median(np.diff(bounds))),
+    }
+
+    def search(query: np.ndarray, share: float) -> list[int]:
+        nearest = np.argsort(-(centres @ query))
+        read = np.cumsum(np.diff(bounds)[nearest])
+        probed = nearest[: int(np.searchsorted(read, share * len(order))) + 1]
+        code, step = quantise(query[None])
+        slices = [slice(bounds[c], bounds[c + 1]) for c in probed]
+        estimates = np.concatenate([int8_dots(stored[s], code)[:, 0] for s in slices])
+        rows = np.concatenate([order[s] for s in slices])
+        estimates *= index.scales[rows] * step[0]
+        return _rescored_best(index, np.sort(rows[top_rows(estimates, RESCORED)]), query)
+
+    for share in PROBED_SHARES:
+        figures[f"probed_{share}"] = _timed(lambda q, share=share: search(q, share), query_vectors, exact)
+    return figures
+
+
+def _centred_sample(index: VectorIndex, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Up to KMEANS_SAMPLE random rows less their mean, and the mean. A query is not centred: the mean adds the
+    same to its score with every row, so the ranking of rows (and of lists, and the PCA's) is the same."""
+    rows = np.sort(rng.choice(len(index.vectors), min(KMEANS_SAMPLE, len(index.vectors)), replace=False))
+    sample = np.asarray(index.vectors[rows])
+    mean = sample.mean(axis=0)
+    return sample - mean, mean
+
+
+def _normalised(rows: np.ndarray) -> np.ndarray:
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+
+
+def _spherical_kmeans(rows: np.ndarray, lists: int, rng: np.random.Generator) -> np.ndarray:
+    """``lists`` unit centres of the unit ``rows``, KMEANS_ROUNDS rounds from random rows (an empty list restarts
+    at a random row)."""
+    centres = rows[rng.choice(len(rows), lists, replace=False)]
+    for _ in range(KMEANS_ROUNDS):
+        assigned = np.concatenate(
+            [np.argmax(rows[s : s + _CHUNK] @ centres.T, axis=1) for s in range(0, len(rows), _CHUNK)]
+        )
+        sums = np.zeros_like(centres)
+        np.add.at(sums, assigned, rows)
+        empty = np.bincount(assigned, minlength=lists) == 0
+        sums[empty] = rows[rng.choice(len(rows), int(empty.sum()), replace=False)]
+        centres = _normalised(sums)
+    return centres
+
+
+def pca_figures(index: VectorIndex, dimensions: int, query_vectors: np.ndarray, exact: list[np.ndarray]) -> dict:
+    """A narrower first pass: every row's int8 code of its first ``dimensions`` principal components (fitted on a
+    sample), scanned as the product scans (two halves); the best of SHORTLISTS scored again in full int8, the
+    best ``RESCORED`` of those in float32."""
+    rng = np.random.default_rng(0)
+    started = time.perf_counter()
+    sample, mean = _centred_sample(index, rng)
+    basis = np.linalg.svd(sample, full_matrices=False)[2][:dimensions].T.astype(np.float32)
+    codes = np.empty((len(index.vectors), dimensions), dtype=np.int8)
+    scales = np.empty(len(index.vectors), dtype=np.float32)
+    for s in range(0, len(index.vectors), _CHUNK):
+        codes[s : s + _CHUNK], scales[s : s + _CHUNK] = quantise(
+            (np.asarray(index.vectors[s : s + _CHUNK]) - mean) @ basis
+        )
+    figures: dict = {"build_s": time.perf_counter() - started, "disk_mb": (codes.nbytes + scales.nbytes) / 2**20}
+
+    def search(query: np.ndarray, shortlist: int) -> list[int]:
+        code, step = quantise((query @ basis)[None])
+        narrow = int8_dots(codes, code)[:, 0] * scales * step[0]
+        rows = np.sort(np.array(top_rows(narrow, shortlist), dtype=np.int64))
+        full_code, full_step = quantise(query[None])
+        full = int8_dots(np.asarray(index.quantised[rows]), full_code)[:, 0] * index.scales[rows] * full_step[0]
+        return _rescored_best(index, np.sort(rows[top_rows(full, RESCORED)]), query)
+
+    for shortlist in SHORTLISTS:
+        figures[f"shortlist_{shortlist}"] = _timed(lambda q, n=shortlist: search(q, n), query_vectors, exact)
     return figures
 
 
@@ -154,8 +284,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.vector_choice", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=OUT / "vector_choice.json")
+    parser.add_argument(
+        "--legs",
+        default=",".join(LEGS),
+        help=f"which to measure, of {','.join(LEGS)}: the others' figures in --out are kept",
+    )
     args = parser.parse_args(argv)
-    figures = measure(args.rows, WORK / "vector_choice")
+    legs = tuple(args.legs.split(","))
+    if unknown := set(legs) - set(LEGS):
+        parser.error(f"unknown legs: {', '.join(sorted(unknown))} (choose from {', '.join(LEGS)})")
+    kept = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    if kept.get("rows") != args.rows:  # figures of another size are not kept beside these
+        kept = {}
+    figures = kept | measure(args.rows, WORK / "vector_choice", legs)
     args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=2))
     return 0

@@ -45,7 +45,7 @@ LANGUAGE_CORRECTION = 0.7
 MIN_LANGUAGE_SENTENCES = 20  # fewer sentences in a language give no reliable mean
 _CHUNK = 65536
 _QUERIES_AT_ONCE = 16  # an indexer's queries scored in one pass over the int8 rows: 128 MB of scores at a million
-# From this many rows the int8 scan is split in two (``_dots``): 1.1 → 0.75 ms at 50k rows; below, handing half
+# From this many rows the int8 scan is split in two (``int8_dots``): 1.1 → 0.75 ms at 50k rows; below, handing half
 # to a thread gains next to nothing.
 SPLIT_ROWS = 50_000
 
@@ -138,7 +138,7 @@ class VectorIndex:
         if not len(self.quantised):
             return np.zeros((len(queries), 0), dtype=np.float32)
         rows, steps = quantise(queries)
-        dots = _dots(self.quantised, rows)  # rows × queries
+        dots = int8_dots(self.quantised, rows)  # rows × queries
         estimates = np.empty((len(queries), len(self.quantised)), dtype=np.float32)
         for i, step in enumerate(steps):  # each query's row written in place: a search's one row is not copied
             np.multiply(dots[:, i], self.scales * step, out=estimates[i])
@@ -178,7 +178,7 @@ class VectorIndex:
         return self._exact.rows(rows) @ np.asarray(query, dtype=np.float32)
 
 
-def _dots(quantised: np.ndarray, queries: np.ndarray) -> np.ndarray:
+def int8_dots(quantised: np.ndarray, queries: np.ndarray) -> np.ndarray:
     """The int8 dot products of every row with each of ``queries`` (int8 rows; one for a search), rows ×
     queries, the first half of a large index on a helper thread while the caller takes the second.
 
