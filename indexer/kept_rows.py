@@ -1,5 +1,5 @@
 """An update's copy of a row array: the previous generation's ``.npy`` file without the removed rows, and the
-new rows after them.
+new rows after them; and the same for the lines of its ``paragraphs.jsonl``.
 
 The kept rows are copied file to file (``copy_file_range``: in the kernel, without reading them into the
 process), a run of consecutive rows at a time, so an update that adds one report to a million paragraphs neither
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -40,6 +41,16 @@ def save_kept_rows(source: Path, target: Path, kept: np.ndarray, appended: np.nd
             _copy(src.fileno(), out.fileno(), old.offset + start * row_bytes, (end - start) * row_bytes)
         out.seek(0, os.SEEK_END)  # the copies moved the file's position, not the buffered writer's
         out.write(appended.data)
+
+
+def save_kept_lines(source: Path, out: BinaryIO, starts: np.ndarray, kept: np.ndarray) -> None:
+    """Write to ``out`` the ``kept`` lines (a mask) of the text file ``source``, whose lines start at ``starts``
+    (then where the last one ends), as they are."""
+    out.flush()
+    with open(source, "rb") as src:
+        for start, end in kept_runs(kept):
+            _copy(src.fileno(), out.fileno(), int(starts[start]), int(starts[end] - starts[start]))
+    out.seek(0, os.SEEK_END)  # the copies moved the file's position, not the buffered writer's
 
 
 def _copy(src: int, out: int, offset: int, count: int) -> None:

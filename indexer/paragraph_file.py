@@ -32,7 +32,7 @@ class ParagraphFile(Sequence[ParagraphRecord]):
         self._file = _Descriptor(os.open(path, os.O_RDONLY))
         self.close = weakref.finalize(self, self._file.close)
         try:
-            self._starts = _line_starts(self._file.fd)
+            self._starts = line_starts(self._file.fd)
         except BaseException:
             self.close()
             raise
@@ -86,7 +86,7 @@ class _Descriptor:
             os.close(fd)
 
 
-def _line_starts(fd: int) -> np.ndarray:
+def line_starts(fd: int) -> np.ndarray:
     """Where each line starts, then where the last one ends (int64)."""
     ends, position = [], 0
     while block := os.pread(fd, _BLOCK, position):

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.kept_rows import kept_runs, save_kept_rows
+from indexer.kept_rows import kept_runs, save_kept_lines, save_kept_rows
+from indexer.paragraph_file import line_starts
 
 SHAPES = [(np.float32, (500, 384)), (np.int8, (500, 384)), (np.float32, (500,)), (np.float16, (300, 4))]
 
@@ -51,3 +52,26 @@ def test_runs_are_the_spans_of_consecutive_kept_rows() -> None:
     assert kept_runs(np.array([True, True, False, True, False, False, True])) == [(0, 2), (3, 4), (6, 7)]
     assert kept_runs(np.zeros(3, dtype=bool)) == []
     assert kept_runs(np.zeros(0, dtype=bool)) == []
+
+
+@pytest.mark.parametrize("kernel_copies", [True, False])
+@pytest.mark.parametrize("last_line_ends", [True, False])
+def test_the_kept_lines_are_copied_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copies: bool, last_line_ends: bool
+) -> None:
+    if not kernel_copies:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    rng = np.random.default_rng(7)
+    lines = [f'{{"id": "d:{i}", "text": "абзац {"ж" * int(rng.integers(0, 300))}"}}\n'.encode() for i in range(400)]
+    if not last_line_ends:
+        lines[-1] = lines[-1].rstrip(b"\n")
+    (tmp_path / "old.jsonl").write_bytes(b"".join(lines))
+    with open(tmp_path / "old.jsonl", "rb") as old:
+        starts = line_starts(old.fileno())
+    for kept in (rng.random(len(lines)) < 0.5, np.ones(len(lines), dtype=bool), np.zeros(len(lines), dtype=bool)):
+        with open(tmp_path / "new.jsonl", "wb") as out:
+            out.write(b"first\n")
+            save_kept_lines(tmp_path / "old.jsonl", out, starts, kept)
+            out.write(b"last\n")
+        expected = b"first\n" + b"".join(line for line, keep in zip(lines, kept, strict=True) if keep) + b"last\n"
+        assert (tmp_path / "new.jsonl").read_bytes() == expected

@@ -3,6 +3,7 @@ exactly what a full build of the same files finds (real corpus, whoosh, pymorphy
 
 from __future__ import annotations
 
+import json
 import queue
 import shutil
 import signal
@@ -11,11 +12,13 @@ import threading
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pytest
 
 from indexer import keyword_index
 from indexer.build import build_index
 from indexer.generation import published_generation
+from indexer.update import _languages
 from search.engine import SearchEngine
 from tests.conftest import CACHE, CORPUS, PYTHON, ROOT
 
@@ -97,8 +100,24 @@ def test_removing_and_adding_back_a_file_reads_only_that_file_and_searches_as_a_
     rebuilt = tmp_path / "rebuilt"
     build(corpus, rebuilt, force=True)
     assert paragraph_ids(index) == paragraph_ids(rebuilt)
+    assert published_generation(index).manifest["counts"] == published_generation(rebuilt).manifest["counts"]
+    assert (index / published_generation(index).name / "paragraphs.jsonl").read_bytes().splitlines()[:5] == (
+        rebuilt / published_generation(rebuilt).name / "paragraphs.jsonl"
+    ).read_bytes().splitlines()[:5]
     assert pairs(index) == all_pairs
     assert_same_search(index, rebuilt)
+
+
+def test_each_kept_line_gives_its_own_language() -> None:
+    lines = [
+        {"id": "a:1", "lang": "kk", "text": 'цитата: "lang": "ru" внутри текста'},
+        {"id": "a:2", "section": '"lang": "en"', "lang": "ru", "text": "текст"},
+        {"id": "a:3", "lang": "other", "text": ""},
+    ]
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
+    text += b'{"id":"a:4","lang":"kk","text":"\xd0\xb0"}\n'  # written without spaces: parsed instead
+    starts = np.flatnonzero(np.frombuffer(b"\n" + text, dtype=np.uint8) == ord("\n"))
+    assert _languages(text, starts) == ["kk", "ru", "other", "kk"]
 
 
 def test_a_changed_file_replaces_its_paragraphs(corpus: Path, tmp_path: Path) -> None:
