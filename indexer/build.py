@@ -184,17 +184,22 @@ def _write_generation(building: Path, records: list[dict], new: Future[NewParagr
 
 def follow_moves(manifest: dict, sources: dict[str, str | None]) -> dict:
     """``manifest`` with each file it read that is gone from ``sources`` renamed to the path in ``sources`` of a
-    file with the same name and content: a folder that moved, or was named another way by an earlier build,
-    is carried over instead of read, analysed and OCR'd again (a catalogue that moved with it, too)."""
+    file with the same name and content in a folder with the same catalogue (or none in both): a folder that
+    moved, or was named another way by an earlier build, is carried over instead of read, analysed and OCR'd
+    again. A file whose new folder's catalogue differs is read again: its id and title may come from it."""
     before = manifest["sources"]
-    gone: dict[tuple[str, str], str] = {}
+
+    def key(path: str, digest: str | None, folder_sources: dict[str, str | None]) -> tuple:
+        return Path(path).name, digest, folder_sources.get(str(Path(path).parent / CATALOG_NAME))
+
+    gone: dict[tuple, str] = {}
     for path, digest in before.items():
         if path not in sources and digest is not None:
-            gone.setdefault((Path(path).name, digest), path)
+            gone.setdefault(key(path, digest, before), path)
     moves = {
-        gone.pop(key): path
+        gone.pop(found): path
         for path, digest in sources.items()
-        if path not in before and (key := (Path(path).name, str(digest))) in gone
+        if path not in before and digest is not None and (found := key(path, digest, sources)) in gone
     }
     if not moves:
         return manifest

@@ -64,7 +64,8 @@ def update_generation(
         languages = [lang for lang, keep in zip(_languages(text, starts), kept.tolist(), strict=True) if keep]
 
     def ids() -> list[str]:  # only when whoosh merges segments: the new generation's lines, each parsed
-        return [record["id"] for record in read_jsonl(building / PARAGRAPHS)]
+        with open(building / PARAGRAPHS, "rb") as lines:
+            return [json.loads(line)["id"] for line in lines]
 
     KeywordIndex.update(previous.path / KEYWORD_DIR, building / KEYWORD_DIR, new_row, added, ids)
     vocabulary = update_vocabulary(
