@@ -67,11 +67,21 @@ class ParagraphFile(Sequence[ParagraphRecord]):
     def __iter__(self) -> Iterator[ParagraphRecord]:
         """Every record in row order, read ``_BLOCK_LINES`` lines at a time (not cached: a pass over all of them
         would push out the records that searches show)."""
+        return map(_parse, self._lines())
+
+    def fields(self, *names: str) -> Iterator[tuple]:
+        """Each record's ``names`` (None where it has none) in row order, without making the records: a server's
+        pass over every paragraph at start-up, 16 s at a million where the records took 26."""
+        for line in self._lines():
+            data = json.loads(line)
+            yield tuple(data.get(name) for name in names)
+
+    def _lines(self) -> Iterator[bytes]:
         for first in range(0, len(self), _BLOCK_LINES):
             starts = self._starts[first : first + _BLOCK_LINES + 1]
             block = os.pread(self._file.fd, int(starts[-1] - starts[0]), int(starts[0]))
             for start, end in itertools.pairwise((starts - starts[0]).tolist()):
-                yield _parse(block[start:end])
+                yield block[start:end]
 
 
 class _Descriptor:

@@ -54,8 +54,7 @@ class ParagraphRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ParagraphRecord:
-        known = {f.name for f in fields(cls)}
-        values = {key: value for key, value in data.items() if key in known}
+        values = {key: value for key, value in data.items() if key in _FIELDS}
         values["lines"] = tuple(values["lines"])
         return cls(**values)
 
@@ -63,3 +62,6 @@ class ParagraphRecord:
         record = asdict(self)
         record["lines"] = list(self.lines)
         return record
+
+
+_FIELDS = frozenset(field.name for field in fields(ParagraphRecord))  # what from_json keeps of a line's keys

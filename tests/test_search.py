@@ -12,6 +12,7 @@ from indexer.build import NoDocuments, build_index
 from indexer.generation import published_generation
 from indexer.paragraph_file import ParagraphFile
 from indexer.ranking import ranks_of, top_rows
+from indexer.records import SHOWN_ONLY
 from search.engine import SearchEngine, SearchError
 from search.query import ParsedQuery, phrases_query, word_alternatives
 from tests.conftest import CACHE, CORPUS, PYTHON, ROOT
@@ -236,6 +237,9 @@ def test_paragraph_file_reads_each_record_on_demand(engine, tmp_path):
     assert engine.store.records[0] == records[0] and engine.store.records[-1] == records[-1]
     assert engine.store.records[400:403] == records[400:403]
     assert all(engine.store.row_of(r.id) == row for row, r in enumerate(records))
+    assert engine.store.langs.tolist() == [r.lang for r in records]  # read from the file's lines, not records
+    assert engine.store.doc_names[engine.store.doc_codes].tolist() == [r.doc_id for r in records]
+    assert engine.store.citable.tolist() == [r.kind not in SHOWN_ONLY for r in records]
     assert engine.store.row_of("ccpr-answers:no-such") is None
     with pytest.raises(IndexError):
         engine.store.records[len(records)]
@@ -245,6 +249,7 @@ def test_paragraph_file_reads_each_record_on_demand(engine, tmp_path):
     with ParagraphFile(path) as paragraphs:
         path.unlink()
         assert list(paragraphs) == records[:3] and paragraphs[2] == records[2] and len(paragraphs) == 3
+        assert list(paragraphs.fields("id", "kind", "absent")) == [(r.id, r.kind, None) for r in records[:3]]
     with pytest.raises(OSError):  # closed: a read never reaches whatever file took its descriptor's number
         paragraphs[0]
     empty = tmp_path / "empty.jsonl"
