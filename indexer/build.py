@@ -9,6 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from indexer.analysis import ANALYSIS_VERSION
@@ -33,7 +34,7 @@ from indexer.sentences import SentenceIndex
 from indexer.settings import DEFAULT_CACHE, DEFAULT_MAX_FILE_MB, DEFAULT_MODEL, DEFAULT_MODELS_DIR
 from indexer.sources import MB, find_corpus_files, read_source
 from indexer.update import update_generation
-from indexer.vector_index import VectorIndex
+from indexer.vector_index import VectorIndex, minority_centroids
 from indexer.vocabulary import VOCABULARY, build_vocabulary, write_vocabulary
 
 
@@ -133,6 +134,7 @@ def build_index(
             embedded = new.result().embedded
         save_null_queries(building, null_vectors)
         by_lang = Counter(langs)
+        centroids = minority_centroids(SentenceIndex.load(building), np.array(langs))
         documents_json = kept + [
             {
                 "doc_id": d.doc_id,
@@ -153,7 +155,9 @@ def build_index(
             "sources": sources,
             "documents": documents_json,
             "skipped": skipped,
-            "meaning_null": meaning_null(null_vectors, VectorIndex.load(building), SentenceIndex.load(building), langs),
+            "meaning_null": meaning_null(null_vectors, VectorIndex.load(building), centroids),
+            # kept for search, which would otherwise read every sentence vector again when it opens the generation
+            "language_centroids": {lang: centroid.tolist() for lang, centroid in centroids.items()},
             "counts": {"documents": len(documents_json), "paragraphs": by_lang.total(), "by_lang": dict(by_lang)},
         }
         if previous and kept:

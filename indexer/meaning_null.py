@@ -21,8 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.encoders import Encoder
-from indexer.sentences import SentenceIndex
-from indexer.vector_index import VectorIndex, corrected_query, minority_centroids
+from indexer.vector_index import VectorIndex, corrected_query
 
 NULL_QUERIES = "null_queries.npy"
 OFF_TOPIC_QUERIES: dict[str, tuple[str, ...]] = {
@@ -127,11 +126,11 @@ def load_null_queries(generation: Path) -> np.ndarray:
 
 
 def meaning_null(
-    null_vectors: np.ndarray, vectors: VectorIndex, sentences: SentenceIndex, langs: list[str]
+    null_vectors: np.ndarray, vectors: VectorIndex, centroids: dict[str, np.ndarray]
 ) -> dict[str, list[float]]:
     """For each query language, the best similarity each off-topic question finds among the paragraph
-    ``vectors`` (whose sentences are ``sentences`` and languages ``langs``), ascending."""
-    centroids = minority_centroids(sentences, np.array(langs))
+    ``vectors``, ascending; a question in a minority language is corrected by its ``centroids`` entry, as a
+    query is (``minority_centroids``)."""
     found: dict[str, list[float]] = {}
     start = 0
     for lang, queries in OFF_TOPIC_QUERIES.items():

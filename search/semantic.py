@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexer.sentences import SentenceIndex
-from indexer.vector_index import VectorIndex, corrected_query, minority_centroids
+from indexer.vector_index import VectorIndex, corrected_query
 
 
 class SemanticLeg:
-    def __init__(self, vectors: VectorIndex, sentences: SentenceIndex, langs: np.ndarray) -> None:
-        """``langs``: each paragraph's language, row by row."""
+    def __init__(self, vectors: VectorIndex, centroids: dict[str, np.ndarray]) -> None:
+        """``centroids``: the mean sentence vector of each minority language (``minority_centroids``)."""
         self.index = vectors
-        self._minorities = minority_centroids(sentences, langs)
+        self._minorities = centroids
 
     def is_minority(self, lang: str) -> bool:
         """Whether queries in ``lang`` are corrected (and borrow words: ``search/borrowed_words.py``)."""

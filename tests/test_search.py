@@ -13,6 +13,7 @@ from indexer.generation import published_generation
 from indexer.paragraph_file import ParagraphFile
 from indexer.ranking import ranks_of, top_rows
 from indexer.records import SHOWN_ONLY
+from indexer.vector_index import minority_centroids
 from search.engine import SearchEngine, SearchError
 from search.query import ParsedQuery, phrases_query, word_alternatives
 from tests.conftest import CACHE, CORPUS, PYTHON, ROOT
@@ -316,3 +317,15 @@ def test_required_phrases_find_the_rows_whoosh_finds(engine):
     hits, total = engine.keyword_index.search(both, 10_000)
     rows, partial = engine.keyword_index.rows(both, 5.0)
     assert not partial and total > 0 and rows == {hit.row for hit in hits}
+
+
+def test_the_language_centroids_are_read_from_the_manifest(engine):
+    """Search takes the minority languages' mean sentences from the manifest, as the indexer computed them; a
+    generation written before it stored them gets the same from its sentence vectors."""
+    manifest = engine.generation.manifest
+    computed = minority_centroids(engine.sentences, engine.store.langs)
+    assert computed.keys() == manifest["language_centroids"].keys() == {"kk"}  # Kazakh is the corpus's minority
+    older = {key: value for key, value in manifest.items() if key != "language_centroids"}
+    for centroids in (engine._language_centroids(manifest), engine._language_centroids(older)):
+        assert centroids.keys() == computed.keys()
+        assert all(np.array_equal(centroids[lang], computed[lang]) for lang in computed)
