@@ -30,6 +30,8 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -142,12 +144,7 @@ def ivf_figures(index: VectorIndex, lists: int, query_vectors: np.ndarray, exact
     started = time.perf_counter()
     sample, mean = _centred_sample(index, rng)
     centres = _spherical_kmeans(_normalised(sample), lists, rng)
-    assigned = np.concatenate(
-        [
-            np.argmax((np.asarray(index.vectors[s : s + _CHUNK]) - mean) @ centres.T, axis=1)
-            for s in range(0, len(index.vectors), _CHUNK)
-        ]
-    )
+    assigned = np.concatenate([np.argmax(chunk @ centres.T, axis=1) for chunk in _centred_chunks(index, mean)])
     order = np.argsort(assigned, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(assigned, minlength=lists))])
     stored = np.asarray(index.quantised)[order]  # the rows list after list
@@ -160,7 +157,7 @@ def ivf_figures(index: VectorIndex, lists: int, query_vectors: np.ndarray, exact
         nearest = np.argsort(-(centres @ query))
         read = np.cumsum(np.diff(bounds)[nearest])
         probed = nearest[: int(np.searchsorted(read, share * len(order))) + 1]
-        code, step = quantise(query[None])
+        code, step = quantise(query[None])  # once: the lists are scored one call each
         slices = [slice(bounds[c], bounds[c + 1]) for c in probed]
         estimates = np.concatenate([int8_dots(stored[s], code)[:, 0] for s in slices])
         rows = np.concatenate([order[s] for s in slices])
@@ -168,7 +165,7 @@ def ivf_figures(index: VectorIndex, lists: int, query_vectors: np.ndarray, exact
         return _rescored_best(index, np.sort(rows[top_rows(estimates, RESCORED)]), query)
 
     for share in PROBED_SHARES:
-        figures[f"probed_{share}"] = _timed(lambda q, share=share: search(q, share), query_vectors, exact)
+        figures[f"probed_{share}"] = _timed(partial(search, share=share), query_vectors, exact)
     return figures
 
 
@@ -179,6 +176,19 @@ def _centred_sample(index: VectorIndex, rng: np.random.Generator) -> tuple[np.nd
     sample = np.asarray(index.vectors[rows])
     mean = sample.mean(axis=0)
     return sample - mean, mean
+
+
+def _centred_chunks(index: VectorIndex, mean: np.ndarray) -> Iterator[np.ndarray]:
+    """The index's float32 rows less ``mean``, ``_CHUNK`` rows at a time."""
+    for start in range(0, len(index.vectors), _CHUNK):
+        yield np.asarray(index.vectors[start : start + _CHUNK]) - mean
+
+
+def _int8_estimates(codes: np.ndarray, scales: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Each of ``codes``' rows' dot product with ``query`` as their int8 codes give it, the query quantised as
+    the product quantises it (``VectorIndex.estimates``)."""
+    code, step = quantise(query[None])
+    return int8_dots(codes, code)[:, 0] * scales * step[0]
 
 
 def _normalised(rows: np.ndarray) -> np.ndarray:
@@ -209,24 +219,18 @@ def pca_figures(index: VectorIndex, dimensions: int, query_vectors: np.ndarray, 
     started = time.perf_counter()
     sample, mean = _centred_sample(index, rng)
     basis = np.linalg.svd(sample, full_matrices=False)[2][:dimensions].T.astype(np.float32)
-    codes = np.empty((len(index.vectors), dimensions), dtype=np.int8)
-    scales = np.empty(len(index.vectors), dtype=np.float32)
-    for s in range(0, len(index.vectors), _CHUNK):
-        codes[s : s + _CHUNK], scales[s : s + _CHUNK] = quantise(
-            (np.asarray(index.vectors[s : s + _CHUNK]) - mean) @ basis
-        )
+    quantised = [quantise(chunk @ basis) for chunk in _centred_chunks(index, mean)]
+    codes, scales = (np.concatenate(parts) for parts in zip(*quantised, strict=True))
     figures: dict = {"build_s": time.perf_counter() - started, "disk_mb": (codes.nbytes + scales.nbytes) / 2**20}
 
     def search(query: np.ndarray, shortlist: int) -> list[int]:
-        code, step = quantise((query @ basis)[None])
-        narrow = int8_dots(codes, code)[:, 0] * scales * step[0]
+        narrow = _int8_estimates(codes, scales, query @ basis)
         rows = np.sort(np.array(top_rows(narrow, shortlist), dtype=np.int64))
-        full_code, full_step = quantise(query[None])
-        full = int8_dots(np.asarray(index.quantised[rows]), full_code)[:, 0] * index.scales[rows] * full_step[0]
+        full = _int8_estimates(np.asarray(index.quantised[rows]), index.scales[rows], query)
         return _rescored_best(index, np.sort(rows[top_rows(full, RESCORED)]), query)
 
     for shortlist in SHORTLISTS:
-        figures[f"shortlist_{shortlist}"] = _timed(lambda q, n=shortlist: search(q, n), query_vectors, exact)
+        figures[f"shortlist_{shortlist}"] = _timed(partial(search, shortlist=shortlist), query_vectors, exact)
     return figures
 
 
@@ -245,21 +249,14 @@ def hnsw_figures(
     figures: dict = {"build_s": build_s, "build_threads": 2, "disk_mb": path.stat().st_size / 2**20}
     for query in query_vectors:  # read the map in: the first expansion timed is not the one paying for it
         graph.search(quantise(query[None])[0][0], RESCORED, threads=1)
+
+    def search(query: np.ndarray) -> list[int]:
+        found = graph.search(quantise(query[None])[0][0], RESCORED, threads=1).keys.astype(np.int64)
+        return _rescored_best(index, np.sort(found), query)
+
     for expansion in EXPANSIONS:
         graph.expansion_search = expansion  # type: ignore[misc]  # usearch has the setter; mypy misreads it
-        times, recalls = [], []
-        for query, truth in zip(query_vectors, exact, strict=True):
-            started = time.perf_counter()
-            found = graph.search(quantise(query[None])[0][0], RESCORED, threads=1).keys.astype(np.int64)
-            candidates = np.sort(found)
-            best = candidates[top_rows(index.exact_scores(candidates, query), 100)].tolist()
-            times.append((time.perf_counter() - started) * 1000)
-            recalls.append(recall_at_100(truth, best))
-        figures[f"expansion_{expansion}"] = {
-            "p50_ms": statistics.median(times),
-            "p95_ms": percentile(times, 0.95),
-            "recall_at_100": statistics.mean(recalls),
-        }
+        figures[f"expansion_{expansion}"] = _timed(search, query_vectors, exact)
     return figures
 
 

@@ -45,7 +45,7 @@ def find_corpus_files(paths: list[Path]) -> CorpusFiles:
 
 
 def _walk(folder: Path) -> tuple[list[Path], list[str]]:
-    root = folder.resolve()
+    """The files under ``folder`` (its real path: what a link must stay inside) and the links left out."""
     regular: list[Path] = []
     links: list[Path] = []
     skipped: list[str] = []
@@ -54,7 +54,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[str]]:
         folders.sort()
         names.sort()
         for name in folders:
-            if (here / name).is_symlink() and not _inside(here / name, root):
+            if (here / name).is_symlink() and not _inside(here / name, folder):
                 skipped.append(f"{_shown(here / name, folder)}: a link to a folder outside {folder}")
         for name in names:
             path = here / name
@@ -71,7 +71,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[str]]:
         except (OSError, RuntimeError):  # dangling, or a loop of links
             skipped.append(f"{_shown(link, folder)}: a link that leads to no file")
             continue
-        if not target.is_relative_to(root):
+        if not target.is_relative_to(folder):
             skipped.append(f"{_shown(link, folder)}: a link to a file outside {folder}")
         elif target.is_file() and target not in targets:
             targets.add(target)
